@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The LPAE harness. Not the kernel's Makefile: the repo root mirrors the
+# kernel tree only below the directories harness/assemble.sh overlays.
+#
+#   make run      set up, build the LPAE kernel, boot it with $(MEM) and
+#                 print a summary (MEM=16G for more)
+#   make test     every configuration, every test; ends "N passed, N failed"
+#   make shell    interactive busybox shell in the LPAE guest
+#
+# Developer targets: tree, kernel, initramfs, selftests, boot (see README).
+
+TREE	?= linux
+CONFIG	?= lpae
+MEM	?= 6G
+SMP	?= 2
+MACHINE	?= vexpress-a15
+CPU	?= cortex-a15
+DTB	?= vexpress-v2p-ca15-tc1.dtb
+TIMEOUT	?= 900
+APPEND	?=
+TARGETS	?=
+SKIP	?=
+
+B	:= build
+SRC	:= $(B)/src/$(TREE)
+KOUT	= $(B)/kernel/$(TREE)/$(CONFIG)
+INITRD	:= $(B)/initramfs.cpio.gz
+LABEL	= $(CONFIG)-$(MEM)-smp$(SMP)$(if $(filter-out cortex-a15,$(CPU)),-$(CPU))
+LOG	= $(B)/logs/$(TREE)/$(LABEL).log
+RUNQEMU	:= python3 tools/testing/lpae/run_qemu.py
+
+export LPAE_SKIP := $(SKIP)
+
+.PHONY: all run test shell setup tree kernel initramfs selftests boot clean help
+
+all: help
+
+help:
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+
+setup:
+	@bash harness/setup.sh $(B)/cache
+
+tree: setup
+	@bash harness/assemble.sh ours $(SRC)
+
+kernel: tree
+	@bash harness/build-kernel.sh $(SRC) $(KOUT) $(CONFIG) $(TARGETS)
+
+initramfs selftests: tree
+	@bash harness/initramfs.sh $(SRC) $(INITRD)
+
+QEMU_ARGS = --kernel $(KOUT)/arch/arm/boot/zImage \
+	--dtb $(KOUT)/arch/arm/boot/dts/$(DTB) --initrd $(INITRD) \
+	--machine $(MACHINE) --cpu $(CPU) --mem $(MEM) --smp $(SMP) \
+	--timeout $(TIMEOUT) $(foreach a,$(APPEND),--append $(a))
+
+# Boot what is built; build it first if needed.
+boot: kernel initramfs
+	@$(RUNQEMU) $(QEMU_ARGS) --label $(LABEL) --log $(LOG)
+
+run: kernel initramfs
+	@rc=0; $(RUNQEMU) $(QEMU_ARGS) --label $(LABEL) --log $(LOG) || rc=$$?; \
+	echo; python3 harness/report.py --summary "$$(cat $(SRC)/.lpae-version)" \
+		$(LOG).json || rc=1; exit $$rc
+
+shell: kernel initramfs
+	@$(RUNQEMU) $(QEMU_ARGS) --mode shell --label shell --log $(B)/logs/shell.log
+
+test: setup
+	@bash harness/test.sh
+
+clean:
+	rm -rf $(B)/kernel $(B)/logs $(B)/initramfs $(INITRD)

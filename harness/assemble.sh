@@ -1,0 +1,125 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Assemble a kernel source tree: the base tree from Debian's
+# linux-source-6.1, our patches/ in series order, then every file we own
+# copied over the base.
+#
+#   assemble.sh ours DEST   base + patches + our files
+#   assemble.sh base DEST   the untouched base tree (for benchmarks)
+#
+# LPAE_SKIP="path ..." leaves those owned files at their base version in
+# DEST (for work in progress on one file while testing another).
+#
+# The unpacked tree is reused while the tarball and patches/ are unchanged;
+# an owned file is copied only when its content differs, so make rebuilds
+# only what changed.
+set -eu
+
+KIND=$1
+DEST=$2
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+# Directories of the repo that mirror the kernel tree.
+OVERLAY_DIRS="arch Documentation tools include mm lib kernel drivers scripts"
+
+die() { printf 'assemble: %s\n' "$*" >&2; exit 1; }
+
+tarball() {
+	ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n1
+}
+
+# Fingerprint of what the unpacked tree was made from.
+fingerprint() {
+	{
+		stat -c '%n %s %Y' "$TARBALL"
+		if [ "$KIND" = ours ] && [ -f "$REPO/patches/series" ]; then
+			cat "$REPO/patches/series"
+			sed -e 's/#.*//' "$REPO/patches/series" | while read -r p; do
+				[ -n "$p" ] && cat "$REPO/patches/$p"
+			done
+		fi
+	} | sha1sum | cut -d' ' -f1
+}
+
+unpack() {
+	local tmp
+	rm -rf "$DEST"
+	tmp=$DEST.unpack
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	printf 'assemble: unpacking %s\n' "$TARBALL"
+	tar -xf "$TARBALL" -C "$tmp"
+	mv "$tmp"/linux-source-6.1 "$DEST"
+	rmdir "$tmp"
+}
+
+apply_patches() {
+	local p
+	[ -f "$REPO/patches/series" ] || return 0
+	sed -e 's/#.*//' "$REPO/patches/series" | while read -r p; do
+		[ -n "$p" ] || continue
+		if ! patch -d "$DEST" -p1 -s -N --no-backup-if-mismatch \
+			-r - < "$REPO/patches/$p" > "$DEST.patchlog" 2>&1; then
+			cat "$DEST.patchlog" >&2
+			die "patch $p does not apply to $(base_version) (hunks above)"
+		fi
+		printf 'assemble: applied %s\n' "$p"
+	done
+}
+
+base_version() {
+	make -s -C "$DEST" kernelversion 2>/dev/null || echo unknown
+}
+
+# Files of ours: tracked (or new, not ignored) files under the overlay dirs.
+owned_files() {
+	local d
+	cd "$REPO"
+	for d in $OVERLAY_DIRS; do
+		[ -d "$d" ] || continue
+		git ls-files --cached --others --exclude-standard -- "$d"
+	done | sort -u | grep -vxF -f <(printf '%s\n' ${LPAE_SKIP:-} /dev/null)
+	return 0
+}
+
+overlay() {
+	local f n=0 list
+	list=$(owned_files)
+	for f in $list; do
+		[ -f "$REPO/$f" ] || continue
+		if ! cmp -s "$REPO/$f" "$DEST/$f"; then
+			mkdir -p "$(dirname "$DEST/$f")"
+			cp "$REPO/$f" "$DEST/$f"
+			n=$((n + 1))
+		fi
+	done
+	restore_dropped "$list"
+	printf '%s\n' "$list" > "$DEST/.lpae-owned"
+	printf 'assemble: %d owned file(s) updated\n' "$n"
+}
+
+# A file we owned last time but no longer do goes back to the base version.
+restore_dropped() {
+	local f
+	[ -f "$DEST/.lpae-owned" ] || return 0
+	for f in $(cat "$DEST/.lpae-owned"); do
+		printf '%s\n' "$1" | grep -qxF "$f" && continue
+		rm -f "$DEST/$f"
+		tar -xf "$TARBALL" -C "$DEST" --strip-components=1 \
+			"linux-source-6.1/$f" 2>/dev/null || true
+		printf 'assemble: %s restored to the base version\n' "$f"
+	done
+}
+
+TARBALL=$(tarball)
+[ -n "$TARBALL" ] || die "no /usr/src/linux-source-6.1.tar.*: run harness/setup.sh"
+FP=$(fingerprint)
+if [ ! -f "$DEST/.lpae-fingerprint" ] ||
+   [ "$(cat "$DEST/.lpae-fingerprint")" != "$FP" ]; then
+	unpack
+	[ "$KIND" = ours ] && apply_patches
+	echo "$FP" > "$DEST/.lpae-fingerprint"
+fi
+[ "$KIND" = ours ] && overlay
+base_version > "$DEST/.lpae-version"
+exit 0

@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build one kernel configuration out of tree.
+#
+#   build-kernel.sh SRC OUT CONFIG [make targets...]
+#
+# CONFIG is a '+'-joined list of fragments from tools/testing/lpae/configs/
+# applied after common.config on top of vexpress_defconfig ("lpae",
+# "classic", "lpae+split2g").  The .config is regenerated only when a
+# fragment changes.  Builds take a lock so that only one kernel build runs
+# at a time on this machine; ccache keeps rebuilds short.
+set -eu
+
+SRC=$(realpath -m "$1")
+OUT=$(realpath -m "$2")
+CONFIG=$3
+shift 3
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+FRAGDIR=$REPO/tools/testing/lpae/configs
+JOBS=${JOBS:-$(nproc)}
+
+export ARCH=arm
+export CROSS_COMPILE=arm-none-eabi-
+export CCACHE_DIR=${CCACHE_DIR:-$REPO/build/cache/ccache}
+# Trees at different paths share cache entries.
+export CCACHE_BASEDIR=$REPO/build
+export KBUILD_BUILD_TIMESTAMP="2026-01-01 00:00:00 UTC"
+export KBUILD_BUILD_USER=lpae KBUILD_BUILD_HOST=harness
+
+die() { printf 'build: %s\n' "$*" >&2; exit 1; }
+
+fragments() {
+	local f
+	printf '%s\n' "$FRAGDIR/common.config"
+	for f in $(printf '%s' "$CONFIG" | tr '+' ' '); do
+		[ -f "$FRAGDIR/$f.config" ] || die "no fragment $FRAGDIR/$f.config"
+		printf '%s\n' "$FRAGDIR/$f.config"
+	done
+}
+
+kmake() {
+	make -s -C "$SRC" O="$OUT" CC="ccache ${CROSS_COMPILE}gcc" \
+		-j"$JOBS" "$@"
+}
+
+# Every option a fragment asks for must have survived olddefconfig.
+verify_config() {
+	local frag line sym want got bad=0
+	for frag in $(fragments); do
+		while IFS= read -r line; do
+			case "$line" in
+			CONFIG_*=*) sym=${line%%=*}; want=$line ;;
+			"# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *}
+				want="" ;;
+			*) continue ;;
+			esac
+			got=$(grep -E "^$sym=" "$OUT/.config" || true)
+			if [ "$got" != "$want" ]; then
+				printf 'build: %s: %s wanted "%s", got "%s"\n' \
+					"$(basename "$frag")" "$sym" "$want" "$got" >&2
+				bad=1
+			fi
+		done < "$frag"
+	done
+	return $bad
+}
+
+configure() {
+	local fp
+	fp=$(cat $(fragments) "$SRC/.lpae-fingerprint" 2>/dev/null | sha1sum)
+	if [ -f "$OUT/.config" ] && [ "$(cat "$OUT/.lpae-config-fp" 2>/dev/null)" = "$fp" ]; then
+		return 0
+	fi
+	mkdir -p "$OUT"
+	kmake vexpress_defconfig
+	# shellcheck disable=SC2046
+	KCONFIG_CONFIG="$OUT/.config" "$SRC/scripts/kconfig/merge_config.sh" \
+		-m -O "$OUT" "$OUT/.config" $(fragments) > "$OUT/merge.log"
+	kmake olddefconfig
+	verify_config || die "configuration $CONFIG is not what its fragments ask for"
+	echo "$fp" > "$OUT/.lpae-config-fp"
+}
+
+mkdir -p "$(dirname "$OUT")" "$CCACHE_DIR"
+exec 9>"$REPO/build/.kbuild.lock"
+flock 9
+configure
+start=$(date +%s)
+if [ $# -eq 0 ]; then
+	set -- zImage dtbs
+fi
+kmake "$@"
+printf 'build: %s (%s) built in %ss\n' "$CONFIG" "$*" $(( $(date +%s) - start ))

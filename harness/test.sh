@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make test: build every configuration once, boot each entry of the boot
+# matrix, and add up the verdicts. The last line is
+# "N passed, N failed, N skipped"; the exit status is non-zero on any
+# failure (a failed build counts as one failed test).
+#
+# EXTENDED=1 adds the boots too long for CI (16 GiB).
+set -u
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+cd "$REPO" || exit 1
+B=build
+SRC=$B/src/linux
+LOGS=$B/logs/test
+
+# config      mem    smp machine      cpu         dtb
+MATRIX="
+lpae          6G     2   vexpress-a15 cortex-a15  vexpress-v2p-ca15-tc1.dtb
+classic       1G     2   vexpress-a15 cortex-a15  vexpress-v2p-ca15-tc1.dtb
+"
+EXTENDED_MATRIX="
+lpae          16G    2   vexpress-a15 cortex-a15  vexpress-v2p-ca15-tc1.dtb
+"
+
+matrix() {
+	printf '%s\n' "$MATRIX"
+	[ "${EXTENDED:-0}" = 1 ] && printf '%s\n' "$EXTENDED_MATRIX"
+	return 0
+}
+
+configs() {
+	matrix | awk 'NF { print $1 }' | sort -u
+}
+
+build_failed=0
+verdicts=()
+
+bash harness/assemble.sh ours "$SRC" || exit 1
+for c in $(configs); do
+	start=$(date +%s)
+	if ! bash harness/build-kernel.sh "$SRC" "$B/kernel/linux/$c" "$c"; then
+		echo "test: build of $c FAILED"
+		build_failed=$((build_failed + 1))
+		touch "$B/.failed-$c"
+	else
+		rm -f "$B/.failed-$c"
+	fi
+	echo "test: $c ready in $(( $(date +%s) - start ))s"
+done
+bash harness/initramfs.sh "$SRC" "$B/initramfs.cpio.gz" || build_failed=$((build_failed + 1))
+
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+while read -r cfg mem smp machine cpu dtb; do
+	[ -n "$cfg" ] || continue
+	[ -f "$B/.failed-$cfg" ] && continue
+	label=$cfg-$mem-smp$smp-$cpu
+	k=$B/kernel/linux/$cfg
+	python3 tools/testing/lpae/run_qemu.py --kernel "$k/arch/arm/boot/zImage" \
+		--dtb "$k/arch/arm/boot/dts/$dtb" --initrd "$B/initramfs.cpio.gz" \
+		--machine "$machine" --cpu "$cpu" --mem "$mem" --smp "$smp" \
+		--timeout "${TIMEOUT:-900}" --label "$label" --log "$LOGS/$label.log"
+	verdicts+=("$LOGS/$label.log.json")
+done <<< "$(matrix)"
+
+echo
+echo "=== make test: $(cat "$SRC/.lpae-version" 2>/dev/null) ==="
+python3 harness/report.py --failed-builds "$build_failed" "${verdicts[@]}" |
+	tee "$LOGS/report.txt"
+exit "${PIPESTATUS[0]}"

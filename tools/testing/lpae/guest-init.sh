@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the LPAE test initramfs. Mounts the pseudo file systems,
+# reports the memory layout, runs every selftest listed in
+# /lpae/tests.list between marker lines that run_qemu.py reads, and
+# powers the machine off. lpae_mode=shell on the kernel command line
+# gives an interactive shell instead.
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+
+mode=test
+timeout_s=600
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	lpae_mode=*) mode=${arg#lpae_mode=} ;;
+	lpae_ram=*) LPAE_RAM_MB=${arg#lpae_ram=}; export LPAE_RAM_MB ;;
+	lpae_timeout=*) timeout_s=${arg#lpae_timeout=} ;;
+	esac
+done
+
+echo "LPAE-INIT: mode=$mode ram_mb=${LPAE_RAM_MB:-unknown} cpus=$(grep -c ^processor /proc/cpuinfo)"
+grep -E '^(MemTotal|LowTotal|HighTotal|PageTables):' /proc/meminfo | sed 's/^/LPAE-MEMINFO: /'
+grep 'System RAM' /proc/iomem | sed 's/^ */LPAE-IOMEM: /'
+/lpae/lpae_highpage 2>&1 | sed 's/^/LPAE-HIGHPAGE: /'
+
+if [ "$mode" = shell ]; then
+	echo "LPAE-SHELL: tests are in /lpae; 'poweroff -f' ends the session"
+	setsid cttyhack sh
+	poweroff -f
+fi
+
+cd /lpae || exit 1
+for t in $(cat tests.list); do
+	echo "LPAE-SELFTEST-BEGIN $t"
+	timeout "$timeout_s" "./$t" 2>&1
+	echo "LPAE-SELFTEST-END $t rc=$?"
+done
+echo "LPAE-DONE"
+poweroff -f
