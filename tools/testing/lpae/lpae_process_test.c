@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Many address spaces and many CPUs.
+ *
+ * The LPAE TTBR0 carries an 8-bit ASID, so more than 256 live processes
+ * force ASID roll-over; each process must keep seeing its own data at the
+ * same virtual address however often it is switched out.  fork()+exit()
+ * must give back every page-table page and slab object it took.  Threads
+ * on two CPUs faulting the same pages, and TLB shootdown after mprotect()
+ * and munmap() while another CPU is writing, close the set.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "lpae_util.h"
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+#define PG LPAE_PAGE_SIZE
+
+FIXTURE(proc) {
+	int ncpus;
+};
+
+FIXTURE_SETUP(proc)
+{
+	self->ncpus = lpae_online_cpus();
+}
+
+FIXTURE_TEARDOWN(proc)
+{
+}
+
+#define RING_PROCS	300	/* > 256 ASIDs */
+#define RING_ROUNDS	20	/* tokens each process receives */
+#define RING_PAGES	8
+
+/* Three words per page, from the process's own seed. */
+static int ring_check(const char *p, uint64_t seed)
+{
+	return lpae_verify_sparse(p, RING_PAGES * PG, seed) == -1;
+}
+
+/*
+ * Child @i of the ring: write its own pattern at the shared VA, then
+ * RING_ROUNDS times wait for a token, check the pattern and a private
+ * counter, bump the counter and pass the token on.
+ */
+static int ring_child(char *p, int i, int (*pipes)[2])
+{
+	uint64_t seed = 1000 + i;
+	volatile uint32_t *ctr = (uint32_t *)(p + 8);
+	uint32_t round;
+	char tok;
+
+	lpae_fill_sparse(p, RING_PAGES * PG, seed);
+	*ctr = 0;
+	for (round = 0; round < RING_ROUNDS; round++) {
+		if (read(pipes[i][0], &tok, 1) != 1)
+			return 3;
+		if (!ring_check(p, seed))
+			return 1;
+		if (*ctr != round)
+			return 2;
+		*ctr = round + 1;
+		if (write(pipes[(i + 1) % RING_PROCS][1], &tok, 1) != 1)
+			return 4;
+	}
+	return 0;
+}
+
+/*
+ * 300 processes, one VA, 300 different pages behind it; two tokens go
+ * round the ring so both CPUs switch between all of them, 20 times each.
+ */
+TEST_F_TIMEOUT(proc, asid_rollover_300_processes, 240)
+{
+	int (*pipes)[2] = calloc(RING_PROCS, sizeof(*pipes));
+	pid_t *pids = calloc(RING_PROCS, sizeof(pid_t));
+	struct rusage ru;
+	int i, status, bad = 0;
+	long switches;
+	char *p;
+
+	ASSERT_TRUE(pipes && pids);
+	p = mmap(NULL, RING_PAGES * PG, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(p != MAP_FAILED);
+	lpae_fill_sparse(p, RING_PAGES * PG, 77);
+	for (i = 0; i < RING_PROCS; i++)
+		ASSERT_EQ(0, pipe(pipes[i]));
+	for (i = 0; i < RING_PROCS; i++) {
+		pids[i] = fork();
+		ASSERT_GE(pids[i], 0) {
+			TH_LOG("fork %d: %s", i, strerror(errno));
+			while (i--)
+				kill(pids[i], SIGKILL);
+		}
+		if (pids[i] == 0)
+			_exit(ring_child(p, i, pipes));
+	}
+	/* All 300 exist and wait; start the two tokens. */
+	ASSERT_EQ(1, write(pipes[0][1], "a", 1));
+	ASSERT_EQ(1, write(pipes[RING_PROCS / 2][1], "b", 1));
+	for (i = 0; i < RING_PROCS; i++) {
+		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			if (bad++ < 5)
+				TH_LOG("process %d: status %#x", i, status);
+		}
+	}
+	EXPECT_EQ(0, bad);
+	getrusage(RUSAGE_CHILDREN, &ru);
+	switches = ru.ru_nvcsw + ru.ru_nivcsw;
+	ksft_print_msg("%d processes, %ld context switches\n", RING_PROCS,
+		       switches);
+	EXPECT_GE(switches, RING_PROCS * RING_ROUNDS / 2);
+	/* The parent's own page behind the same VA never changed. */
+	EXPECT_TRUE(ring_check(p, 77));
+	munmap(p, RING_PAGES * PG);
+}
+
+struct slab {
+	char name[64];
+	long active;
+	long per_slab;
+};
+
+/* Active objects of every cache in /proc/slabinfo; count or -1. */
+static int read_slabinfo(struct slab *s, int max)
+{
+	char line[512];
+	int n = 0;
+	FILE *f;
+
+	f = fopen("/proc/slabinfo", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f) && n < max) {
+		long num, size;
+
+		if (line[0] == '#' || !strncmp(line, "slabinfo", 8))
+			continue;
+		if (sscanf(line, "%63s %ld %ld %ld %ld", s[n].name,
+			   &s[n].active, &num, &size, &s[n].per_slab) == 5)
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* Caches that grew by more than 1% (and more than per-CPU slack). */
+static int slab_growth(struct slab *a, int na, struct slab *b, int nb,
+		       int ncpus, char *why, size_t whylen)
+{
+	int i, j, grew = 0;
+
+	why[0] = '\0';
+	for (i = 0; i < nb; i++) {
+		/*
+		 * vmap_area objects of freed (vmalloc'd) kernel stacks are
+		 * purged lazily, in batches; VmallocUsed tracks the stacks.
+		 */
+		if (!strcmp(b[i].name, "vmap_area"))
+			continue;
+		for (j = 0; j < na; j++)
+			if (!strcmp(a[j].name, b[i].name))
+				break;
+		long before = j < na ? a[j].active : 0;
+		long slack = before / 100 + 2 * b[i].per_slab * (ncpus + 1) + 8;
+
+		if (b[i].active - before > slack) {
+			size_t l = strlen(why);
+
+			snprintf(why + l, whylen - l, " %.48s:%ld->%ld",
+				 b[i].name, before, b[i].active);
+			grew++;
+		}
+	}
+	return grew;
+}
+
+#define FORKS		10000
+#define MAX_SLABS	512
+
+/*
+ * 10,000 fork()+exit() cycles of a process with memory in three 1 GiB
+ * slots: PageTables and every slab cache end where they started.
+ */
+TEST_F_TIMEOUT(proc, fork_exit_10000_no_leak, 400)
+{
+	static struct slab s0[MAX_SLABS], s1[MAX_SLABS];
+	long long pt0 = 0, pt1 = 0, slab0 = 0, slab1 = 0;
+	long long vm0 = 0, vm1 = 0, ks0 = 0, ks1 = 0;
+	char *regions[3], why[4096];
+	static const uintptr_t at[3] = { 0, 0x40100000, 0x80100000 };
+	int i, n0 = 0, n1 = 0, grew = 0, tries;
+	struct timespec t0, t1;
+
+	for (i = 0; i < 3; i++) {
+		regions[i] = mmap((void *)at[i], 4 * PG, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS |
+				  (at[i] ? MAP_FIXED_NOREPLACE : 0), -1, 0);
+		if (regions[i] == MAP_FAILED)
+			regions[i] = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_TRUE(regions[i] != MAP_FAILED);
+		memset(regions[i], i + 1, 4 * PG);
+	}
+
+	/* Warm the caches up so that steady state is what we compare. */
+	for (i = 0; i < 200 + FORKS; i++) {
+		pid_t pid;
+
+		if (i == 200) {
+			sleep(1);
+			pt0 = lpae_meminfo_kb("PageTables");
+			slab0 = lpae_meminfo_kb("Slab");
+			vm0 = lpae_meminfo_kb("VmallocUsed");
+			ks0 = lpae_meminfo_kb("KernelStack");
+			n0 = read_slabinfo(s0, MAX_SLABS);
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+		}
+		pid = fork();
+		ASSERT_GE(pid, 0);
+		if (pid == 0) {
+			regions[i % 3][(i % 4) * PG] ^= 1;
+			_exit(0);
+		}
+		ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ksft_print_msg("%d forks in %ld ms\n", FORKS,
+		       (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+			      (t1.tv_nsec - t0.tv_nsec) / 1000000));
+
+	/* Let RCU-deferred frees land before judging. */
+	for (tries = 0; tries < 5; tries++) {
+		sleep(1);
+		pt1 = lpae_meminfo_kb("PageTables");
+		slab1 = lpae_meminfo_kb("Slab");
+		vm1 = lpae_meminfo_kb("VmallocUsed");
+		ks1 = lpae_meminfo_kb("KernelStack");
+		if (n0 > 0) {
+			n1 = read_slabinfo(s1, MAX_SLABS);
+			grew = slab_growth(s0, n0, s1, n1, self->ncpus, why,
+					   sizeof(why));
+		}
+		if (pt1 <= pt0 + pt0 / 100 + 16 && !grew &&
+		    slab1 <= slab0 + slab0 / 100 + 64 &&
+		    vm1 <= vm0 + vm0 / 100 + 64 && ks1 <= ks0 + ks0 / 100 + 64)
+			break;
+	}
+	ksft_print_msg("PageTables %lld -> %lld kB, Slab %lld -> %lld kB, VmallocUsed %lld -> %lld kB, KernelStack %lld -> %lld kB\n",
+		       pt0, pt1, slab0, slab1, vm0, vm1, ks0, ks1);
+	EXPECT_LE(pt1, pt0 + pt0 / 100 + 16) {
+		TH_LOG("page tables leaked: %lld kB over %d forks",
+		       pt1 - pt0, FORKS);
+	}
+	EXPECT_LE(slab1, slab0 + slab0 / 100 + 64);
+	EXPECT_LE(vm1, vm0 + vm0 / 100 + 64);
+	EXPECT_LE(ks1, ks0 + ks0 / 100 + 64);
+	EXPECT_EQ(0, grew) {
+		TH_LOG("slab caches grew:%s", why);
+	}
+	for (i = 0; i < 3; i++)
+		munmap(regions[i], 4 * PG);
+}
+
+#define T_THREADS	4
+#define T_LEN		(32 * LPAE_MIB)
+#define T_ROUNDS	3
+
+struct fault_ctx {
+	char *p;
+	pthread_barrier_t start, done;
+	int ncpus;
+};
+
+struct fault_arg {
+	struct fault_ctx *c;
+	int id;
+};
+
+/* Every thread writes its own word of every page, in its own order. */
+static void *fault_thread(void *arg)
+{
+	struct fault_arg *a = arg;
+	struct fault_ctx *c = a->c;
+	size_t np = T_LEN / PG, k;
+	int round;
+
+	lpae_pin_cpu(a->id % c->ncpus);
+	for (round = 0; round < T_ROUNDS; round++) {
+		pthread_barrier_wait(&c->start);
+		for (k = 0; k < np; k++) {
+			size_t pg = (a->id & 1) ? np - 1 - k : k;
+			uint32_t *w = (uint32_t *)(c->p + pg * PG);
+
+			w[a->id * 16] = (uint32_t)(pg << 8 | round << 4 | a->id);
+		}
+		pthread_barrier_wait(&c->done);
+	}
+	return NULL;
+}
+
+/*
+ * Four threads on two CPUs fault the same 32 MiB at once, three times
+ * (the region is dropped with MADV_DONTNEED in between); every page must
+ * end up with all four threads' words.
+ */
+TEST_F_TIMEOUT(proc, threads_fault_same_region, 120)
+{
+	struct fault_arg args[T_THREADS];
+	pthread_t th[T_THREADS];
+	struct fault_ctx c;
+	int i, round;
+	size_t pg;
+
+	c.ncpus = self->ncpus > 0 ? self->ncpus : 1;
+	c.p = mmap(NULL, T_LEN, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(c.p != MAP_FAILED);
+	madvise(c.p, T_LEN, MADV_NOHUGEPAGE);
+	pthread_barrier_init(&c.start, NULL, T_THREADS + 1);
+	pthread_barrier_init(&c.done, NULL, T_THREADS + 1);
+	for (i = 0; i < T_THREADS; i++) {
+		args[i].c = &c;
+		args[i].id = i;
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, fault_thread,
+					    &args[i]));
+	}
+	for (round = 0; round < T_ROUNDS; round++) {
+		int bad = 0;
+
+		pthread_barrier_wait(&c.start);
+		pthread_barrier_wait(&c.done);
+		for (pg = 0; pg < T_LEN / PG; pg++) {
+			uint32_t *w = (uint32_t *)(c.p + pg * PG);
+
+			for (i = 0; i < T_THREADS; i++)
+				if (w[i * 16] != (uint32_t)(pg << 8 | round << 4 | i))
+					bad++;
+		}
+		EXPECT_EQ(0, bad) {
+			TH_LOG("round %d: %d lost words", round, bad);
+		}
+		ASSERT_EQ(0, madvise(c.p, T_LEN, MADV_DONTNEED));
+	}
+	for (i = 0; i < T_THREADS; i++)
+		pthread_join(th[i], NULL);
+	munmap(c.p, T_LEN);
+}
+
+/* A writer spinning on one CPU while the other CPU revokes the page. */
+struct spin_ctx {
+	volatile uint32_t *target;
+	volatile long writes;
+	volatile int go, faulted, quit;
+	int cpu;
+};
+
+static void *spin_writer(void *arg)
+{
+	struct spin_ctx *s = arg;
+	uint32_t v = 0;
+
+	lpae_pin_cpu(s->cpu);
+	while (!s->quit) {
+		if (!s->go) {
+			sched_yield();
+			continue;
+		}
+		if (lpae_write32(s->target, ++v, NULL)) {
+			s->faulted = 1;
+			s->go = 0;
+			continue;
+		}
+		__atomic_add_fetch(&s->writes, 1, __ATOMIC_SEQ_CST);
+	}
+	return NULL;
+}
+
+static void spin_ms(int ms)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	do {
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	} while ((b.tv_sec - a.tv_sec) * 1000 +
+		 (b.tv_nsec - a.tv_nsec) / 1000000 < ms);
+}
+
+/*
+ * Once mprotect(PROT_READ) or munmap() returns on CPU 0, the writer on
+ * CPU 1 must not complete another store: its TLB entry has to be gone.
+ * At most one store that was already under way may still be counted.
+ */
+TEST_F_TIMEOUT(proc, tlb_shootdown_on_revoke, 120)
+{
+	struct spin_ctx s;
+	pthread_t th;
+	int round, late_max = 0;
+	char *p;
+
+	if (self->ncpus < 2)
+		SKIP(return, "needs two CPUs");
+	ASSERT_EQ(0, lpae_pin_cpu(0));
+	memset(&s, 0, sizeof(s));
+	s.cpu = 1;
+	ASSERT_EQ(0, pthread_create(&th, NULL, spin_writer, &s));
+	for (round = 0; round < 40; round++) {
+		bool unmap = round & 1;
+		long w0, w1;
+
+		p = mmap(NULL, PG, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_TRUE(p != MAP_FAILED);
+		s.target = (uint32_t *)p;
+		s.faulted = 0;
+		s.writes = 0;
+		s.go = 1;
+		while (s.writes < 2000)
+			;	/* the writer's TLB now holds the page */
+		if (unmap) {
+			ASSERT_EQ(0, munmap(p, PG));
+		} else {
+			ASSERT_EQ(0, mprotect(p, PG, PROT_READ));
+		}
+		w0 = __atomic_load_n(&s.writes, __ATOMIC_SEQ_CST);
+		spin_ms(5);
+		w1 = __atomic_load_n(&s.writes, __ATOMIC_SEQ_CST);
+		if (w1 - w0 > late_max)
+			late_max = w1 - w0;
+		EXPECT_LE(w1 - w0, 1) {
+			TH_LOG("round %d (%s): %ld stores after the revoke",
+			       round, unmap ? "munmap" : "mprotect", w1 - w0);
+		}
+		while (!s.faulted && w1 - w0 <= 1)
+			;
+		s.go = 0;
+		if (!unmap)
+			munmap(p, PG);
+	}
+	s.quit = 1;
+	pthread_join(th, NULL);
+	ksft_print_msg("most stores completed after a revoke: %d\n", late_max);
+}
+
+TEST_HARNESS_MAIN
