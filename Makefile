@@ -30,7 +30,12 @@ LABEL	= $(CONFIG)-$(MEM)-smp$(SMP)$(if $(filter-out cortex-a15,$(CPU)),-$(CPU))
 LOG	= $(B)/logs/$(TREE)/$(LABEL).log
 RUNQEMU	:= python3 tools/testing/lpae/run_qemu.py
 
+HEAD	?= 0
+WORK	?=
+
 export LPAE_SKIP := $(SKIP)
+export LPAE_FROM_HEAD := $(HEAD)
+export LPAE_WORK := $(WORK)
 
 .PHONY: all run test shell setup tree kernel initramfs selftests boot clean help
 

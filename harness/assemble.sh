@@ -10,6 +10,9 @@
 #
 # LPAE_SKIP="path ..." leaves those owned files at their base version in
 # DEST (for work in progress on one file while testing another).
+# LPAE_FROM_HEAD=1 takes our files as committed at HEAD, ignoring
+# uncommitted changes in the work tree, except the files listed in
+# LPAE_WORK="path ...", which come from the work tree.
 #
 # The unpacked tree is reused while the tarball and patches/ are unchanged;
 # an owned file is copied only when its content differs, so make rebuilds
@@ -76,8 +79,12 @@ owned_files() {
 	local d
 	cd "$REPO"
 	for d in $OVERLAY_DIRS; do
-		[ -d "$d" ] || continue
-		git ls-files --cached --others --exclude-standard -- "$d"
+		if [ "${LPAE_FROM_HEAD:-0}" = 1 ]; then
+			git ls-tree -r --name-only HEAD -- "$d"
+			printf '%s\n' ${LPAE_WORK:-} | grep "^$d/" || true
+		elif [ -d "$d" ]; then
+			git ls-files --cached --others --exclude-standard -- "$d"
+		fi
 	done | sort -u | grep -vxF -f <(printf '%s\n' ${LPAE_SKIP:-} /dev/null)
 	return 0
 }
@@ -86,13 +93,20 @@ overlay() {
 	local f n=0 list
 	list=$(owned_files)
 	for f in $list; do
-		[ -f "$REPO/$f" ] || continue
-		if ! cmp -s "$REPO/$f" "$DEST/$f"; then
+		if [ "${LPAE_FROM_HEAD:-0}" = 1 ] &&
+		   ! printf '%s\n' ${LPAE_WORK:-} | grep -qxF "$f"; then
+			git -C "$REPO" show "HEAD:$f" > "$DEST.blob"
+		else
+			[ -f "$REPO/$f" ] || continue
+			cp "$REPO/$f" "$DEST.blob"
+		fi
+		if ! cmp -s "$DEST.blob" "$DEST/$f"; then
 			mkdir -p "$(dirname "$DEST/$f")"
-			cp "$REPO/$f" "$DEST/$f"
+			cp "$DEST.blob" "$DEST/$f"
 			n=$((n + 1))
 		fi
 	done
+	rm -f "$DEST.blob"
 	restore_dropped "$list"
 	printf '%s\n' "$list" > "$DEST/.lpae-owned"
 	printf 'assemble: %d owned file(s) updated\n' "$n"
