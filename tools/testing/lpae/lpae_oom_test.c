@@ -59,7 +59,7 @@ static int hog(void)
 	if (last)
 		munmap(last, WINDOW);
 	/* ...then shmem, which needs no address space to keep. */
-	fd = memfd_create("lpae-hog", MFD_CLOEXEC);
+	fd = memfd_create("lpae-oom-filler", MFD_CLOEXEC);
 	if (fd < 0)
 		return 11;
 	for (;;) {

@@ -264,8 +264,10 @@ TEST_F_TIMEOUT(proc, fork_exit_10000_no_leak, 400)
 		    vm1 <= vm0 + vm0 / 100 + 64 && ks1 <= ks0 + ks0 / 100 + 64)
 			break;
 	}
-	ksft_print_msg("PageTables %lld -> %lld kB, Slab %lld -> %lld kB, VmallocUsed %lld -> %lld kB, KernelStack %lld -> %lld kB\n",
-		       pt0, pt1, slab0, slab1, vm0, vm1, ks0, ks1);
+	ksft_print_msg("kB before -> after: PageTables %lld -> %lld, Slab %lld -> %lld\n",
+		       pt0, pt1, slab0, slab1);
+	ksft_print_msg("kB before -> after: VmallocUsed %lld -> %lld, KernelStack %lld -> %lld\n",
+		       vm0, vm1, ks0, ks1);
 	EXPECT_LE(pt1, pt0 + pt0 / 100 + 16) {
 		TH_LOG("page tables leaked: %lld kB over %d forks",
 		       pt1 - pt0, FORKS);

@@ -277,7 +277,7 @@ TEST_F(xn, exec_revoked_by_mprotect)
 TEST_F(xn, exec_from_stack_faults)
 {
 	LPAE_SETUP_SKIPPED();
-	uint64_t code[4] __attribute__((aligned(8)));
+	uint64_t code[4];	/* 8-byte aligned, like any uint64_t */
 	void *fn;
 	int r = -1;
 
@@ -434,8 +434,10 @@ TEST_F(kernel, top_user_page_fork_cow)
 		if (p[0] != 1)
 			_exit(1);
 		p[0] = 2;
-		/* Unmap and map again: the top-level table is shared with
-		 * kernel mappings above TASK_SIZE and must survive this. */
+		/*
+		 * Unmap and map again: the top-level table is shared with
+		 * kernel mappings above TASK_SIZE and must survive this.
+		 */
 		munmap((void *)p, LPAE_PAGE_SIZE);
 		p = mmap((void *)top, LPAE_PAGE_SIZE, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);

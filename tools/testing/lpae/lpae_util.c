@@ -179,9 +179,12 @@ int lpae_zone_span(const char *zone, unsigned long long *start_pfn,
 		}
 		if (!in)
 			continue;
-		sscanf(line, " spanned %llu", spanned);
-		sscanf(line, " present %llu", present);
-		sscanf(line, " start_pfn: %llu", start_pfn);
+		if (sscanf(line, " spanned %llu", spanned) == 1)
+			continue;
+		if (sscanf(line, " present %llu", present) == 1)
+			continue;
+		if (sscanf(line, " start_pfn: %llu", start_pfn) == 1)
+			continue;
 	}
 	fclose(f);
 	return found ? 0 : -1;
@@ -235,7 +238,7 @@ unsigned long long lpae_lowmem_end_pfn(void)
 	unsigned long long start, spanned, present, end = 0;
 	size_t i;
 
-	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(zones); i++) {
 		if (lpae_zone_span(zones[i], &start, &spanned, &present))
 			continue;
 		if (spanned && start + spanned > end)
@@ -298,7 +301,9 @@ long lpae_verify(const void *buf, size_t len, uint64_t seed)
 	return -1;
 }
 
-static const size_t sparse_idx[] = { 0, WORDS_PER_PAGE / 2, WORDS_PER_PAGE - 1 };
+static const size_t sparse_idx[] = {
+	0, WORDS_PER_PAGE / 2, WORDS_PER_PAGE - 1
+};
 
 void lpae_fill_sparse(void *buf, size_t len, uint64_t seed)
 {
@@ -360,7 +365,7 @@ static void probe_install(void)
 	sa.sa_sigaction = probe_handler;
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &sa, NULL);
 }
 
@@ -502,8 +507,9 @@ static bool user_page_ok(unsigned long addr)
  * PAGE_OFFSET (the modules area sits in between), and the kernel image
  * starts a little (at most 2 MiB) above PAGE_OFFSET, which is 256 MiB
  * aligned, so _stext from kallsyms gives it without asking the mm itself
- * (KASAN, which moves TASK_SIZE lower, is not supported here).  Without kallsyms, find the boundary by probing:
- * mmap() at a fixed address succeeds (or reports EEXIST) exactly below it.
+ * (KASAN, which moves TASK_SIZE lower, is not supported here).  Without
+ * kallsyms, find the boundary by probing: mmap() at a fixed address
+ * succeeds (or reports EEXIST) exactly below it.
  */
 unsigned long lpae_task_size(const char **how)
 {
@@ -688,7 +694,7 @@ const char *lpae_klog_bad(const char *log)
 	const char *hit = NULL, *p;
 	size_t i;
 
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
 		p = strstr(log, words[i]);
 		if (p && (!hit || p < hit))
 			hit = p;

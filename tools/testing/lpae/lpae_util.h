@@ -22,6 +22,10 @@
 /* First page frame number at or above 4 GiB (40-bit PAs need LPAE). */
 #define LPAE_PFN_4G		0x100000ULL
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* Memory. */
 long long lpae_meminfo_kb(const char *key);
 long long lpae_vmstat(const char *key);
@@ -58,6 +62,7 @@ struct lpae_fault {
 	int code;
 	void *addr;
 };
+
 int lpae_read32(const volatile void *addr, uint32_t *val,
 		struct lpae_fault *f);
 int lpae_write32(volatile void *addr, uint32_t val, struct lpae_fault *f);
@@ -82,6 +87,7 @@ struct lpae_klog {
 	char *snap;
 	size_t snap_len;
 };
+
 int lpae_klog_open(struct lpae_klog *k);
 /* Appends new records to a malloc()ed buffer, returns its length. */
 size_t lpae_klog_read_new(struct lpae_klog *k, char **out);

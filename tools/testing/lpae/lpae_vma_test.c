@@ -315,9 +315,8 @@ TEST_F_TIMEOUT(churn, sparse_1g_mapping, 120)
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	ASSERT_TRUE(p != MAP_FAILED);
 	madvise(p, len, MADV_NOHUGEPAGE);
-	for (i = 1; i < n; i++) {
+	for (i = 1; i < n; i++)
 		fill_at(p + i * LPAE_SZ_2M - PG, 2, 0x1e, 2 * i);
-	}
 	ASSERT_EQ(0, munmap(p + len / 4, len / 2));
 	for (i = 1; i < n; i++) {
 		char *b = p + i * LPAE_SZ_2M - PG;
@@ -478,7 +477,7 @@ TEST_F_TIMEOUT(churn, random_map_unmap_1000, 180)
 				       sl[i].pg0));
 		munmap(sl[i].p, sl[i].npages * PG);
 	}
-	ksft_print_msg("ops: map %u unmap %u head %u tail %u ro %u grow %u shrink %u fork-check %u\n",
+	ksft_print_msg("ops: map %u unmap %u head %u tail %u ro %u grow %u shrink %u fork %u\n",
 		       ops[0], ops[1], ops[2], ops[3], ops[4], ops[5], ops[6],
 		       ops[7]);
 }
