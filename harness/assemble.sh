@@ -18,6 +18,7 @@
 # an owned file is copied only when its content differs, so make rebuilds
 # only what changed.
 set -eu
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 
 KIND=$1
 DEST=$2
@@ -119,9 +120,12 @@ restore_dropped() {
 	for f in $(cat "$DEST/.lpae-owned"); do
 		printf '%s\n' "$1" | grep -qxF "$f" && continue
 		rm -f "$DEST/$f"
-		tar -xf "$TARBALL" -C "$DEST" --strip-components=1 \
-			"linux-source-6.1/$f" 2>/dev/null || true
-		printf 'assemble: %s restored to the base version\n' "$f"
+		if tar -xf "$TARBALL" -C "$DEST" --strip-components=1 \
+			"linux-source-6.1/$f" 2>/dev/null; then
+			printf 'assemble: %s back to the base version\n' "$f"
+		else
+			printf 'assemble: %s removed (not in the base tree)\n' "$f"
+		fi
 	done
 }
 

@@ -20,6 +20,9 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 FRAGDIR=$REPO/tools/testing/lpae/configs
 JOBS=${JOBS:-$(nproc)}
 
+# Variables given on the harness's make command line (HEAD=1, CPU=...)
+# must not leak into the kernel's own make through MAKEFLAGS.
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 export ARCH=arm
 export CROSS_COMPILE=arm-none-eabi-
 export CCACHE_DIR=${CCACHE_DIR:-$REPO/build/cache/ccache}

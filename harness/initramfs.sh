@@ -7,6 +7,7 @@
 #
 #   initramfs.sh SRC OUT.cpio.gz
 set -eu
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 
 SRC=$(realpath "$1")
 OUT=$(realpath -m "$2")
