@@ -54,6 +54,7 @@ unpack() {
 	printf 'assemble: unpacking %s\n' "$TARBALL"
 	tar -xf "$TARBALL" -C "$tmp"
 	mv "$tmp"/linux-source-6.1 "$DEST"
+	mkdir -p "$DEST/.lpae-base"
 	rmdir "$tmp"
 }
 
@@ -90,8 +91,29 @@ owned_files() {
 	return 0
 }
 
+# Trees assembled before .lpae-base existed: fetch the base versions of
+# the files already overlaid, in one pass over the tarball.
+adopt_old_tree() {
+	local f want=""
+	[ -f "$DEST/.lpae-owned" ] && [ ! -d "$DEST/.lpae-base" ] || return 0
+	mkdir -p "$DEST/.lpae-base"
+	for f in $(cat "$DEST/.lpae-owned"); do
+		want="$want linux-source-6.1/$f"
+	done
+	[ -n "$want" ] || return 0
+	# shellcheck disable=SC2086
+	tar -xf "$TARBALL" -C "$DEST/.lpae-base" --strip-components=1 \
+		--ignore-failed-read $want 2>/dev/null || true
+	for f in $(cat "$DEST/.lpae-owned"); do
+		[ -e "$DEST/.lpae-base/$f" ] && continue
+		mkdir -p "$(dirname "$DEST/.lpae-base/$f")"
+		touch "$DEST/.lpae-base/$f.absent"
+	done
+}
+
 overlay() {
 	local f n=0 list
+	adopt_old_tree
 	list=$(owned_files)
 	for f in $list; do
 		if [ "${LPAE_FROM_HEAD:-0}" = 1 ] &&
@@ -102,6 +124,7 @@ overlay() {
 			cp "$REPO/$f" "$DEST.blob"
 		fi
 		if ! cmp -s "$DEST.blob" "$DEST/$f"; then
+			save_base "$f"
 			mkdir -p "$(dirname "$DEST/$f")"
 			cp "$DEST.blob" "$DEST/$f"
 			n=$((n + 1))
@@ -113,17 +136,30 @@ overlay() {
 	printf 'assemble: %d owned file(s) updated\n' "$n"
 }
 
+# Keep the base version of a file before we first overwrite it.
+save_base() {
+	local keep=$DEST/.lpae-base/$1
+	[ -e "$keep" ] || [ -e "$keep.absent" ] && return 0
+	mkdir -p "$(dirname "$keep")"
+	if [ -f "$DEST/$1" ]; then
+		cp -p "$DEST/$1" "$keep"
+	else
+		touch "$keep.absent"
+	fi
+}
+
 # A file we owned last time but no longer do goes back to the base version.
 restore_dropped() {
-	local f
+	local f keep
 	[ -f "$DEST/.lpae-owned" ] || return 0
 	for f in $(cat "$DEST/.lpae-owned"); do
 		printf '%s\n' "$1" | grep -qxF "$f" && continue
-		rm -f "$DEST/$f"
-		if tar -xf "$TARBALL" -C "$DEST" --strip-components=1 \
-			"linux-source-6.1/$f" 2>/dev/null; then
+		keep=$DEST/.lpae-base/$f
+		if [ -f "$keep" ]; then
+			cp "$keep" "$DEST/$f"
 			printf 'assemble: %s back to the base version\n' "$f"
-		else
+		elif [ -e "$keep.absent" ] && [ -e "$DEST/$f" ]; then
+			rm -f "$DEST/$f"
 			printf 'assemble: %s removed (not in the base tree)\n' "$f"
 		fi
 	done
