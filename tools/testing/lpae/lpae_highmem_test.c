@@ -409,7 +409,7 @@ TEST_F_TIMEOUT(highmem, tmpfs_file_larger_than_lowmem, 300)
 		SKIP(return, "no highmem");
 	ASSERT_GT(low_kb, 0);
 	size = ((size_t)(low_kb >> 10) + 64) * LPAE_MIB;
-	if (avail_kb < (long long)(size >> 10) + (192 << 10))
+	if (avail_kb < (long long)(size >> 10) + (128 << 10))
 		SKIP(return, "%lld MiB available, the file needs %zu MiB",
 		     avail_kb >> 10, size >> 20);
 	buf = malloc(blk);
