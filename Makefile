@@ -78,3 +78,19 @@ test: setup
 
 clean:
 	rm -rf $(B)/kernel $(B)/logs $(B)/initramfs $(INITRD)
+
+# The series and its checks (harness/series.sh, harness/check.sh):
+#   make series [NOBUILD=1]   the work as a git format-patch series in
+#                             build/series/out, the kernel built after
+#                             each patch unless NOBUILD=1
+#   make check                checkpatch --strict on the series, W=1,
+#                             sparse and kernel-doc on our files
+NOBUILD	?= 0
+
+.PHONY: series check
+
+series: setup
+	@NOBUILD=$(NOBUILD) bash harness/series.sh $(B)/series/out
+
+check: tree
+	@bash harness/check.sh $(SRC)

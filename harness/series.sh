@@ -1,0 +1,381 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make series: our work as a git format-patch series against the base
+# tree, one patch per logical step, each checked to build.
+#
+#   series.sh [OUTDIR]          (default build/series/out)
+#
+# A scratch git repository (build/series/work/src/linux) holds the base
+# tree unpacked from Debian's linux-source-6.1 tarball as its first
+# commit; it is made once and reused while the tarball is unchanged.
+# Each run resets it to that commit and commits the steps in order:
+#
+#   kconfig    each patches/ diff of its own, with its own message
+#   hdr        arch/arm/include/asm/pgtable-3level*.h
+#   proc       arch/arm/mm/proc-v7-3level.S
+#   pgd        arch/arm/mm/pgd.c
+#   mmu        arch/arm/mm/mmu.c
+#   kunit      arch/arm/mm/tests/ and the patches/ diff that builds it
+#   selftests  tools/testing/lpae/ (the tests)
+#   runner     tools/testing/lpae/ (QEMU runner, configs, probe)
+#   doc        Documentation/
+#   other      whatever else is ours (with a warning)
+#
+# A step whose files do not exist is left out. Commit messages come from
+# harness/series.d/<step>.msg (the patches/ diffs carry their own); every
+# commit is authored and signed off by the git identity (user.name,
+# user.email) of whoever runs this, which must be configured.
+#
+# Our files are chosen as harness/assemble.sh chooses them: the work
+# tree by default, HEAD with LPAE_FROM_HEAD=1 (plus LPAE_WORK files),
+# without LPAE_SKIP files; patches/ come from the work tree.
+#
+# Unless NOBUILD=1, the kernel is built with harness/build-kernel.sh
+# (configuration SERIES_CONFIG, default lpae) after every patch that
+# changes kernel sources, in one reused output directory, so each build
+# is incremental. Results go to build-check.txt beside OUTDIR and into
+# the cover letter, with the latest make test report and make check
+# summary when they exist.
+set -u
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+B=$REPO/build
+OUT=$(realpath -m "${1:-$B/series/out}")
+WORKDIR=$B/series/work
+GIT_TREE=$WORKDIR/src/linux
+CONFIG=${SERIES_CONFIG:-lpae}
+KOUT=$WORKDIR/kernel/linux/$CONFIG
+# Logs and build results sit beside OUTDIR, so that make check's
+# NOBUILD series (build/check/series) keeps make series' results.
+LOGS=$(dirname "$OUT")/logs
+MSGS=$REPO/harness/series.d
+RESULTS=$(dirname "$OUT")/build-check.txt
+NOBUILD=${NOBUILD:-0}
+[ "$NOBUILD" = 0 ] || NOBUILD=1
+OVERLAY_DIRS="arch Documentation tools include mm lib kernel drivers scripts"
+STEPS="kconfig hdr proc pgd mmu kunit selftests runner doc other"
+
+die() { printf 'series: %s\n' "$*" >&2; exit 1; }
+log() { printf 'series: %s\n' "$*"; }
+
+g() { git -C "$GIT_TREE" "$@"; }
+
+# The signer is whoever runs this; never invent one.
+identity() {
+	NAME=$(git -C "$REPO" config user.name || true)
+	EMAIL=$(git -C "$REPO" config user.email || true)
+	[ -n "$NAME" ] && [ -n "$EMAIL" ] ||
+		die "set git config user.name and user.email: patches are signed off by whoever runs make series"
+	export GIT_AUTHOR_NAME=$NAME GIT_AUTHOR_EMAIL=$EMAIL
+	export GIT_COMMITTER_NAME=$NAME GIT_COMMITTER_EMAIL=$EMAIL
+}
+
+tarball() {
+	ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n1
+}
+
+# The scratch repository at its base commit, made once per tarball.
+base_repo() {
+	local tb fp
+	tb=$(tarball)
+	[ -n "$tb" ] || die "no /usr/src/linux-source-6.1.tar.*: run harness/setup.sh"
+	fp=$(stat -c '%n %s %Y' "$tb")
+	if [ -d "$GIT_TREE/.git" ] && [ "$(cat "$WORKDIR/.base" 2>/dev/null)" = "$fp" ] &&
+	   g rev-parse -q --verify refs/tags/base >/dev/null; then
+		g checkout -q -f -B series base &&
+			g clean -q -f -d -x || die "cannot reset $GIT_TREE"
+		return 0
+	fi
+	log "making the base repository from $tb (once)"
+	rm -rf "$GIT_TREE" "$WORKDIR/.base"
+	mkdir -p "$GIT_TREE"
+	tar -xf "$tb" -C "$GIT_TREE" --strip-components=1 || die "cannot unpack $tb"
+	g init -q &&
+	g config core.looseCompression 1 &&
+	g config gc.auto 0 &&
+	printf '/.lpae-*\n' >> "$GIT_TREE/.git/info/exclude" &&
+	g add -A -f . &&
+	g commit -q -m "Linux $(make -s -C "$GIT_TREE" kernelversion) (Debian linux-source-6.1)" &&
+	g tag base &&
+	g checkout -q -B series || die "cannot make the base repository"
+	echo "$fp" > "$WORKDIR/.base"
+}
+
+# Our files, chosen as harness/assemble.sh chooses them.
+owned_files() {
+	local d
+	cd "$REPO" || exit 1
+	for d in $OVERLAY_DIRS; do
+		if [ "${LPAE_FROM_HEAD:-0}" = 1 ]; then
+			git ls-tree -r --name-only HEAD -- "$d"
+			printf '%s\n' ${LPAE_WORK:-} | grep "^$d/" || true
+		elif [ -d "$d" ]; then
+			git ls-files --cached --others --exclude-standard -- "$d"
+		fi
+	done | sort -u | grep -vxF -f <(printf '%s\n' ${LPAE_SKIP:-} /dev/null)
+	return 0
+}
+
+# Copy one file of ours into the scratch tree; false if it has none.
+put_file() {
+	local f=$1
+	mkdir -p "$(dirname "$GIT_TREE/$f")"
+	if [ "${LPAE_FROM_HEAD:-0}" = 1 ] &&
+	   ! printf '%s\n' ${LPAE_WORK:-} | grep -qxF "$f"; then
+		git -C "$REPO" show "HEAD:$f" > "$GIT_TREE/$f" 2>/dev/null || return 1
+		[ -x "$REPO/$f" ] && chmod +x "$GIT_TREE/$f"
+	else
+		[ -f "$REPO/$f" ] || return 1
+		cp -p "$REPO/$f" "$GIT_TREE/$f"
+	fi
+	return 0
+}
+
+# Which step a file of ours belongs to.
+file_step() {
+	case $1 in
+	arch/arm/include/asm/pgtable-3level*.h) echo hdr ;;
+	arch/arm/mm/proc-v7-3level.S) echo proc ;;
+	arch/arm/mm/pgd.c) echo pgd ;;
+	arch/arm/mm/mmu.c) echo mmu ;;
+	arch/arm/mm/tests/*) echo kunit ;;
+	tools/testing/lpae/run_qemu.py | tools/testing/lpae/guest-init.sh | \
+	tools/testing/lpae/configs/* | tools/testing/lpae/lpae_highpage.c)
+		echo runner ;;
+	tools/testing/lpae/*) echo selftests ;;
+	Documentation/*) echo doc ;;
+	*) echo other ;;
+	esac
+}
+
+# Which step a patches/ diff belongs to: its own commit in "kconfig",
+# unless it only makes sense with the files of a later step.
+patch_step() {
+	case $1 in
+	*KUnit* | *kunit*) echo kunit ;;
+	*) echo kconfig ;;
+	esac
+}
+
+patch_list() {
+	[ -f "$REPO/patches/series" ] || return 0
+	sed -e 's/#.*//' "$REPO/patches/series" | awk 'NF { print $1 }'
+}
+
+# Subject and body of a patches/ diff: the text before its "---" line.
+patch_message() {
+	awk '/^---[[:space:]]*$/ || /^--- a\// { exit }
+	     /^Subject: / { sub(/^Subject: (\[[^]]*\] )?/, ""); print; next }
+	     { print }' "$1"
+}
+
+apply_patch() {
+	patch -d "$GIT_TREE" -p1 -s -N --no-backup-if-mismatch -r - < "$REPO/patches/$1" \
+		> "$LOGS/patch.log" 2>&1 || {
+		cat "$LOGS/patch.log" >&2
+		die "patches/$1 does not apply to the base tree"
+	}
+}
+
+# @SUITES@: one line per KUnit suite in the kunit step.
+suites_text() {
+	local f name n
+	for f in $(printf '%s\n' $STEP_FILES | grep '_kunit\.c$'); do
+		name=$(sed -n 's/^[[:space:]]*\.name[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' \
+			"$GIT_TREE/$f" | head -n1)
+		n=$(grep -c 'KUNIT_CASE' "$GIT_TREE/$f")
+		printf -- '- %s (%s): %s cases\n' "${name:-?}" "${f##*/}" "$n"
+	done
+	for f in $(printf '%s\n' $STEP_FILES | grep '_strict\.c$'); do
+		printf -- '- %s: builds that suite with STRICT_MM_TYPECHECKS\n' \
+			"${f##*/}"
+	done
+}
+
+# @PROGRAMS@: one line per selftest program.
+programs_text() {
+	local f n
+	for f in $(printf '%s\n' $STEP_FILES | grep '_test\.c$'); do
+		n=$(grep -cE '^(TEST|TEST_F|TEST_SIGNAL|TEST_F_TIMEOUT)\(' "$GIT_TREE/$f")
+		printf -- '- %s: %s test%s\n' "$(basename "$f" .c)" "$n" \
+			"$([ "$n" = 1 ] || echo s)"
+	done
+}
+
+message_for() {
+	local step=$1 msg=$MSGS/$1.msg
+	[ -f "$msg" ] || die "no commit message $msg"
+	while IFS= read -r line; do
+		case $line in
+		@SUITES@) suites_text ;;
+		@PROGRAMS@) programs_text ;;
+		*) printf '%s\n' "$line" ;;
+		esac
+	done < "$msg"
+}
+
+commit() {
+	g add -A -f -- "$@" &&
+	g commit -q -s -F "$LOGS/msg" || die "commit failed"
+}
+
+# Options the fragments ask for that this step's tree does not define.
+optional_options() {
+	local defined f
+	defined=$(g grep -h -E '^[[:space:]]*(menu)?config[[:space:]]+[A-Za-z0-9_]+' \
+		-- '*Kconfig*' | awk '{ print "CONFIG_" $2 }' | sort -u)
+	for f in common $(printf '%s' "$CONFIG" | tr '+' ' '); do
+		sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/\1/p' \
+			"$REPO/tools/testing/lpae/configs/$f.config"
+	done | sort -u | comm -23 - <(printf '%s\n' "$defined")
+}
+
+# Build the kernel as it stands after the last commit.
+build_step() {
+	local n=$1 subject=$2 changed log start rc optional
+	log=$LOGS/build-$n.log
+	changed=$(g diff --name-only HEAD~1 HEAD | grep -vE '^(Documentation|tools)/' || true)
+	if [ -z "$changed" ]; then
+		printf '%s  %s: no kernel source changed\n' "$n" "$subject" >> "$RESULTS"
+		return 0
+	fi
+	optional=$(optional_options | tr '\n' ' ')
+	# build-kernel.sh reconfigures when this changes: new Kconfig options.
+	g ls-files -s -- '*Kconfig*' | sha1sum > "$GIT_TREE/.lpae-fingerprint"
+	printf '%s\n' "$optional" >> "$GIT_TREE/.lpae-fingerprint"
+	log "building after $n: $subject"
+	start=$(date +%s)
+	LPAE_CONFIG_OPTIONAL=$optional bash "$REPO/harness/build-kernel.sh" \
+		"$GIT_TREE" "$KOUT" "$CONFIG" > "$log" 2>&1
+	rc=$?
+	if [ $rc = 0 ]; then
+		printf '%s  %s: builds (%ss%s)\n' "$n" "$subject" \
+			"$(( $(date +%s) - start ))" \
+			"${optional:+, without ${optional% }, not defined yet}" >> "$RESULTS"
+	else
+		printf '%s  %s: BUILD FAILED (%s)\n' "$n" "$subject" "$log" >> "$RESULTS"
+		tail -n 20 "$log" | sed 's/^/    /'
+		FAILED=$((FAILED + 1))
+	fi
+}
+
+# Commit one step; $STEP_FILES lists its files, $STEP_PATCHES its diffs.
+do_step() {
+	local step=$1 f p n subject
+	[ -n "$STEP_FILES$STEP_PATCHES" ] || return 0
+	if [ "$step" = kconfig ]; then
+		for p in $STEP_PATCHES; do
+			apply_patch "$p"
+			patch_message "$REPO/patches/$p" > "$LOGS/msg"
+			commit .
+			after_commit
+		done
+		return 0
+	fi
+	for p in $STEP_PATCHES; do
+		apply_patch "$p"
+	done
+	for f in $STEP_FILES; do
+		put_file "$f" || die "cannot read $f"
+	done
+	message_for "$step" > "$LOGS/msg"
+	commit .
+	after_commit
+}
+
+after_commit() {
+	local n subject
+	COUNT=$((COUNT + 1))
+	n=$(printf '%04d' "$COUNT")
+	subject=$(g log -1 --format=%s)
+	log "$n $subject"
+	if [ "$NOBUILD" = 1 ]; then
+		printf '%s  %s: not built (NOBUILD=1)\n' "$n" "$subject" >> "$RESULTS"
+	else
+		build_step "$n" "$subject"
+	fi
+}
+
+# The cover letter's blurb.
+cover_blurb() {
+	local report=$B/logs/test/report.txt summary=$B/check/summary.txt
+	tail -n +3 "$MSGS/cover.msg"
+	printf '\nBase: %s, Linux %s.\n' "$(basename "$(tarball)")" \
+		"$(make -s -C "$GIT_TREE" kernelversion)"
+	[ "${LPAE_FROM_HEAD:-0}" = 1 ] && printf 'Files: as committed at HEAD.\n'
+	[ -n "${LPAE_SKIP:-}" ] && printf 'Left at the base version: %s\n' "$LPAE_SKIP"
+	if [ -n "$MISSING" ]; then
+		printf '\nNot in this posting yet (their files do not exist):%s\n' "$MISSING"
+	fi
+	printf '\nBuild check (%s configuration, after each patch):\n\n' "$CONFIG"
+	sed 's/^/  /' "$RESULTS"
+	printf '\nTests (make test: KUnit and selftests on QEMU vexpress-a15):\n\n'
+	if [ -f "$report" ]; then
+		printf '  report of %s:\n' "$(date -u -r "$report" '+%Y-%m-%d %H:%M UTC')"
+		sed 's/^/  /' "$report"
+	else
+		printf '  no report yet (run make test)\n'
+	fi
+	if [ -f "$summary" ]; then
+		printf '\nChecks (make check, %s):\n\n' \
+			"$(date -u -r "$summary" '+%Y-%m-%d %H:%M UTC')"
+		sed 's/^/  /' "$summary"
+	fi
+	printf '\nTo reproduce: make test, make check, make series (see README.md).\n'
+}
+
+fill_cover() {
+	local cover=$1 subject
+	subject=$(head -n1 "$MSGS/cover.msg")
+	cover_blurb > "$LOGS/blurb"
+	python3 - "$cover" "$subject" "$LOGS/blurb" <<'EOF'
+import sys
+path, subject, blurb = sys.argv[1], sys.argv[2], open(sys.argv[3]).read()
+text = open(path).read()
+text = text.replace("*** SUBJECT HERE ***", subject, 1)
+text = text.replace("*** BLURB HERE ***", blurb.rstrip("\n"), 1)
+open(path, "w").write(text)
+EOF
+}
+
+main() {
+	local step f p all
+
+	identity
+	mkdir -p "$WORKDIR" "$LOGS" "$OUT"
+	exec 8>"$B/series/.lock"
+	flock 8
+	base_repo
+	: > "$RESULTS"
+	COUNT=0 FAILED=0 MISSING=""
+	all=$(owned_files)
+	for step in $STEPS; do
+		STEP_FILES=$(for f in $all; do
+			[ "$(file_step "$f")" = "$step" ] && echo "$f"
+		done)
+		STEP_PATCHES=$(for p in $(patch_list); do
+			[ "$(patch_step "$p")" = "$step" ] && echo "$p"
+		done)
+		if [ "$step" = other ] && [ -n "$STEP_FILES" ]; then
+			log "warning: files in no step, committed as \"other\": $STEP_FILES"
+		fi
+		case $step in
+		proc | pgd | mmu | kunit | doc)
+			[ -z "$STEP_FILES" ] && MISSING="$MISSING $step" ;;
+		esac
+		do_step "$step"
+	done
+	[ "$COUNT" -gt 0 ] || die "nothing to put in a series"
+
+	rm -f "$OUT"/*.patch
+	g format-patch -q --cover-letter -o "$OUT" base..HEAD > /dev/null ||
+		die "git format-patch failed"
+	fill_cover "$OUT"/0000-cover-letter.patch
+	log "$COUNT patches and a cover letter in ${OUT#$REPO/}"
+	sed 's/^/  /' "$RESULTS"
+	[ "$FAILED" = 0 ] || die "$FAILED patch(es) do not build"
+}
+
+main
