@@ -8,8 +8,8 @@
 # CONFIG is a '+'-joined list of fragments from tools/testing/lpae/configs/
 # applied after common.config on top of vexpress_defconfig ("lpae",
 # "classic", "lpae+split2g").  The .config is regenerated only when a
-# fragment changes.  Builds take a lock so that only one kernel build runs
-# at a time on this machine; ccache keeps rebuilds short.
+# fragment changes.  Builds take one of two machine-wide slots; ccache
+# keeps rebuilds short.
 #
 # LPAE_CONFIG_OPTIONAL="CONFIG_FOO ..." names options a fragment asks for
 # that the tree being built does not define yet; they are not checked.
@@ -93,9 +93,18 @@ configure() {
 	echo "$fp" > "$OUT/.lpae-config-fp"
 }
 
+# Two build slots for the whole machine: a quick incremental build need
+# not wait behind a long one, and no more than two ever share the cores.
+take_build_slot() {
+	exec 8>"$REPO/build/.kbuild.lock.0" 9>"$REPO/build/.kbuild.lock.1"
+	flock -n 8 && return 0
+	flock -n 9 && return 0
+	printf 'build: waiting for a build slot\n'
+	flock 8
+}
+
 mkdir -p "$(dirname "$OUT")" "$CCACHE_DIR"
-exec 9>"$REPO/build/.kbuild.lock"
-flock 9
+take_build_slot
 configure
 start=$(date +%s)
 if [ $# -eq 0 ]; then
