@@ -87,7 +87,7 @@ run_checkpatch() {
 		esac
 		if reason=$(justified "$type" "$file"); then
 			CP_OK=$((CP_OK + 1))
-			printf '%s\n    %s: %s\n' "${line#"$out"/}" "$file" "$reason" \
+			printf '%s\t%s\t%s\n' "$type" "$file" "$reason" \
 				>> "$CHK/checkpatch-accepted.txt"
 		else
 			CP_BAD=$((CP_BAD + 1))
@@ -124,11 +124,13 @@ targets() {
 	printf '%s\n' $list
 }
 
-# Warnings in a build log: "path:line:col: warning: ..." (gcc, sparse,
-# kernel-doc run by W=1), split into ours and base by the path.
+# Warnings in a build log: "path:line:col: warning: ..." (gcc, sparse),
+# split into ours and base by the path.
 classify() {
 	local log=$1 tag=$2 line path rel
-	grep -E '^[^ :]+:[0-9]+(:[0-9]+)?: (warning|error):' "$log" | sort -u |
+	# W=1 also runs kernel-doc ("file:line: warning", no column); those
+	# are counted by the kernel-doc pass, not here.
+	grep -E '^[^ :]+:[0-9]+:[0-9]+: (warning|error):' "$log" | sort -u |
 	while IFS= read -r line; do
 		path=${line%%:*}
 		rel=${path#"$SRC"/}
@@ -215,6 +217,15 @@ summary() {
 	printf 'result: %s\n' "$([ $PROBLEMS = 0 ] && echo PASS || echo "FAIL ($PROBLEMS problems)")"
 }
 
+# Accepted findings, one line per type and file, with their reason.
+accepted() {
+	sort "$CHK/checkpatch-accepted.txt" | uniq -c |
+	while IFS=$'\t' read -r ntype file reason; do
+		printf '%s in %s (%s): %s\n' "${ntype##* }" "$file" \
+			"$(echo "$ntype" | awk '{ print $1 }')x" "$reason"
+	done
+}
+
 section() {
 	[ -s "$2" ] || return 0
 	printf '\n%s\n' "$1"
@@ -226,8 +237,9 @@ main() {
 	run_checkpatch
 	run_builds
 	run_kerneldoc
+	accepted > "$CHK/accepted.txt"
 	section "checkpatch findings accepted (harness/check-justified.txt):" \
-		"$CHK/checkpatch-accepted.txt"
+		"$CHK/accepted.txt"
 	section "checkpatch problems:" "$CHK/checkpatch-problems.txt"
 	section "W=1 warnings in our files:" "$CHK/w1-ours.txt"
 	section "W=1 warnings in base files (not counted):" "$CHK/w1-base.txt"
@@ -236,7 +248,8 @@ main() {
 	section "kernel-doc warnings:" "$CHK/kerneldoc.txt"
 	echo
 	echo "=== make check ($(( $(date +%s) - start ))s) ==="
-	summary | tee "$CHK/summary.txt"
+	summary > "$CHK/summary.txt"
+	cat "$CHK/summary.txt"
 	[ "$PROBLEMS" = 0 ]
 }
 
