@@ -25,7 +25,7 @@ SKIP	?=
 B	:= build
 SRC	:= $(B)/src/$(TREE)
 KOUT	= $(B)/kernel/$(TREE)/$(CONFIG)
-INITRD	:= $(B)/initramfs.cpio.gz
+INITRD	:= $(B)/initramfs/$(TREE).cpio.gz
 LABEL	= $(CONFIG)-$(MEM)-smp$(SMP)$(if $(filter-out cortex-a15,$(CPU)),-$(CPU))
 LOG	= $(B)/logs/$(TREE)/$(LABEL).log
 RUNQEMU	:= python3 tools/testing/lpae/run_qemu.py
@@ -74,10 +74,10 @@ shell: kernel initramfs
 	@$(RUNQEMU) $(QEMU_ARGS) --mode shell --label shell --log $(B)/logs/shell.log
 
 test: setup
-	@bash harness/test.sh
+	@TREE=$(TREE) bash harness/test.sh
 
 clean:
-	rm -rf $(B)/kernel $(B)/logs $(B)/initramfs $(INITRD)
+	rm -rf $(B)/kernel $(B)/logs $(B)/initramfs
 
 # The series and its checks (harness/series.sh, harness/check.sh):
 #   make series [NOBUILD=1]   the work as a git format-patch series in

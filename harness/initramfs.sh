@@ -13,7 +13,7 @@ SRC=$(realpath "$1")
 OUT=$(realpath -m "$2")
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=$REPO/build/cache
-WORK=$REPO/build/initramfs
+WORK=$REPO/build/initramfs/$(basename "$OUT" .cpio.gz).d
 STAGE=$WORK/root
 TESTS=$SRC/tools/testing/lpae
 CC=arm-linux-gnueabihf-gcc
@@ -50,7 +50,8 @@ main() {
 	local a bb
 	bb=$(busybox_bin)
 	rm -rf "$STAGE"
-	mkdir -p "$STAGE"/{bin,sbin,dev,proc,sys,tmp,lpae,root} "$WORK/selftests"
+	mkdir -p "$STAGE"/{bin,sbin,dev,proc,sys,tmp,lpae,root} "$WORK/selftests" \
+		"$(dirname "$OUT")"
 	cp "$bb" "$STAGE/bin/busybox"
 	for a in $APPLETS; do
 		ln -sf busybox "$STAGE/bin/$a"

@@ -12,8 +12,10 @@ set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO" || exit 1
 B=build
-SRC=$B/src/linux
-LOGS=$B/logs/test
+TREE=${TREE:-linux}
+SRC=$B/src/$TREE
+LOGS=$B/logs/$TREE/test
+INITRD=$B/initramfs/$TREE.cpio.gz
 
 # config      mem    smp machine      cpu         dtb
 MATRIX="
@@ -40,26 +42,26 @@ verdicts=()
 bash harness/assemble.sh ours "$SRC" || exit 1
 for c in $(configs); do
 	start=$(date +%s)
-	if ! bash harness/build-kernel.sh "$SRC" "$B/kernel/linux/$c" "$c"; then
+	if ! bash harness/build-kernel.sh "$SRC" "$B/kernel/$TREE/$c" "$c"; then
 		echo "test: build of $c FAILED"
 		build_failed=$((build_failed + 1))
-		touch "$B/.failed-$c"
+		touch "$B/.failed-$TREE-$c"
 	else
-		rm -f "$B/.failed-$c"
+		rm -f "$B/.failed-$TREE-$c"
 	fi
 	echo "test: $c ready in $(( $(date +%s) - start ))s"
 done
-bash harness/initramfs.sh "$SRC" "$B/initramfs.cpio.gz" || build_failed=$((build_failed + 1))
+bash harness/initramfs.sh "$SRC" "$INITRD" || build_failed=$((build_failed + 1))
 
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 while read -r cfg mem smp machine cpu dtb; do
 	[ -n "$cfg" ] || continue
-	[ -f "$B/.failed-$cfg" ] && continue
+	[ -f "$B/.failed-$TREE-$cfg" ] && continue
 	label=$cfg-$mem-smp$smp-$cpu
-	k=$B/kernel/linux/$cfg
+	k=$B/kernel/$TREE/$cfg
 	python3 tools/testing/lpae/run_qemu.py --kernel "$k/arch/arm/boot/zImage" \
-		--dtb "$k/arch/arm/boot/dts/$dtb" --initrd "$B/initramfs.cpio.gz" \
+		--dtb "$k/arch/arm/boot/dts/$dtb" --initrd "$INITRD" \
 		--machine "$machine" --cpu "$cpu" --mem "$mem" --smp "$smp" \
 		--timeout "${TIMEOUT:-900}" --label "$label" --log "$LOGS/$label.log"
 	verdicts+=("$LOGS/$label.log.json")

@@ -13,6 +13,10 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /tmp
 
+uptime_s() {
+	cut -d' ' -f1 /proc/uptime
+}
+
 mode=test
 timeout_s=600
 for arg in $(cat /proc/cmdline); do
@@ -23,7 +27,7 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 
-echo "LPAE-INIT: mode=$mode ram_mb=${LPAE_RAM_MB:-unknown} cpus=$(grep -c ^processor /proc/cpuinfo)"
+echo "LPAE-INIT: at $(uptime_s)s mode=$mode ram_mb=${LPAE_RAM_MB:-unknown} cpus=$(grep -c ^processor /proc/cpuinfo)"
 grep -E '^(MemTotal|LowTotal|HighTotal|PageTables):' /proc/meminfo | sed 's/^/LPAE-MEMINFO: /'
 grep 'System RAM' /proc/iomem | sed 's/^ */LPAE-IOMEM: /'
 /lpae/lpae_highpage 2>&1 | sed 's/^/LPAE-HIGHPAGE: /'
@@ -36,9 +40,9 @@ fi
 
 cd /lpae || exit 1
 for t in $(cat tests.list); do
-	echo "LPAE-SELFTEST-BEGIN $t"
+	echo "LPAE-SELFTEST-BEGIN $t at $(uptime_s)s"
 	timeout "$timeout_s" "./$t" 2>&1
-	echo "LPAE-SELFTEST-END $t rc=$?"
+	echo "LPAE-SELFTEST-END $t rc=$? at $(uptime_s)s"
 done
-echo "LPAE-DONE"
+echo "LPAE-DONE: at $(uptime_s)s"
 poweroff -f

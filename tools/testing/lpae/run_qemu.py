@@ -148,7 +148,7 @@ def judge(lines):
         if line.startswith("LPAE-"):
             key, _, value = line.partition(": ")
             facts.setdefault(key, []).append(value)
-            if key == "LPAE-DONE":
+            if key.startswith("LPAE-DONE"):
                 facts["done"] = True
             continue
         m = re.match(r"\s*# Subtest: (\S+)", line)
