@@ -133,6 +133,9 @@ TEST_F_TIMEOUT(proc, asid_rollover_300_processes, 240)
 	munmap(p, RING_PAGES * PG);
 }
 
+#define FORKS		10000
+#define MAX_SLABS	512
+
 struct slab {
 	char name[64];
 	long active;
@@ -162,7 +165,12 @@ static int read_slabinfo(struct slab *s, int max)
 	return n;
 }
 
-/* Caches that grew by more than 1% (and more than per-CPU slack). */
+/*
+ * Caches that grew by more than 1% and by more than one object per 20
+ * forks.  A leak in fork or exit costs at least one object per cycle;
+ * smaller changes are caches doing their job (the PID IDR's radix-tree
+ * nodes follow the PID cursor, per-CPU partial slabs come and go).
+ */
 static int slab_growth(struct slab *a, int na, struct slab *b, int nb,
 		       int ncpus, char *why, size_t whylen)
 {
@@ -180,7 +188,8 @@ static int slab_growth(struct slab *a, int na, struct slab *b, int nb,
 			if (!strcmp(a[j].name, b[i].name))
 				break;
 		long before = j < na ? a[j].active : 0;
-		long slack = before / 100 + 2 * b[i].per_slab * (ncpus + 1) + 8;
+		long slack = before / 100 + 2 * b[i].per_slab * (ncpus + 1) +
+			     FORKS / 20;
 
 		if (b[i].active - before > slack) {
 			size_t l = strlen(why);
@@ -193,8 +202,6 @@ static int slab_growth(struct slab *a, int na, struct slab *b, int nb,
 	return grew;
 }
 
-#define FORKS		10000
-#define MAX_SLABS	512
 
 /*
  * 10,000 fork()+exit() cycles of a process with memory in three 1 GiB
@@ -260,7 +267,7 @@ TEST_F_TIMEOUT(proc, fork_exit_10000_no_leak, 400)
 					   sizeof(why));
 		}
 		if (pt1 <= pt0 + pt0 / 100 + 16 && !grew &&
-		    slab1 <= slab0 + slab0 / 100 + 64 &&
+		    slab1 <= slab0 + slab0 / 100 + 256 &&
 		    vm1 <= vm0 + vm0 / 100 + 64 && ks1 <= ks0 + ks0 / 100 + 64)
 			break;
 	}
@@ -272,7 +279,7 @@ TEST_F_TIMEOUT(proc, fork_exit_10000_no_leak, 400)
 		TH_LOG("page tables leaked: %lld kB over %d forks",
 		       pt1 - pt0, FORKS);
 	}
-	EXPECT_LE(slab1, slab0 + slab0 / 100 + 64);
+	EXPECT_LE(slab1, slab0 + slab0 / 100 + 256);
 	EXPECT_LE(vm1, vm0 + vm0 / 100 + 64);
 	EXPECT_LE(ks1, ks0 + ks0 / 100 + 64);
 	EXPECT_EQ(0, grew) {
