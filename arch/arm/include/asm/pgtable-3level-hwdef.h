@@ -10,8 +10,8 @@
  *   B3.6.1 "Long-descriptor translation table format descriptors"
  *   B3.6.2 "Memory attributes in the Long-descriptor translation table
  *           format descriptors"
- *   B4.1.153 TTBCR, B4.1.155 TTBR0, B4.1.156 TTBR1,
- *   B4.1.104 MAIR0 and MAIR1
+ *   B4.1   the VMSA register descriptions of TTBCR, TTBR0, TTBR1 and
+ *          MAIR0/MAIR1 (Memory Attribute Indirection Registers)
  *
  * Each fact is defined once below, under an LPAE_, TTBCR_, TTBR_ or MAIR_
  * name that follows the manual's terminology. The PMD_* and PTE_* names
@@ -31,7 +31,7 @@
 #include <linux/const.h>
 
 /*
- * Geometry (B3.6, "Translation table walks"). Every descriptor is a
+ * Geometry (B3.6, translation table walks). Every descriptor is a
  * doubleword, a full table is one 4 KiB page of 512 of them, and each
  * level resolves 9 bits of the input address. A level 1 lookup maps
  * 1 GiB per entry, level 2 maps 2 MiB, level 3 maps 4 KiB.
@@ -123,7 +123,7 @@
 #define LPAE_NSTABLE		(ULL(1) << 63)
 
 /*
- * MAIR0 and MAIR1 (B4.1.104) hold the eight attribute bytes Attr0..Attr7
+ * MAIR0 and MAIR1 (B4.1) hold the eight attribute bytes Attr0..Attr7
  * that AttrIndx selects: AttrIndx[2] picks the register, AttrIndx[1:0]
  * the byte. The encodings used by Linux:
  *   0x00  Strongly-ordered
@@ -163,7 +163,7 @@
 			 MAIR_ATTR(MAIR_ATTR_NORMAL_WBWA, LPAE_MAIR_IDX_WRITEALLOC))
 
 /*
- * TTBCR with EAE set (B4.1.153). TTBR0 translates the bottom
+ * TTBCR with EAE set (B4.1). TTBR0 translates the bottom
  * 2^(32 - T0SZ) bytes of the address space and TTBR1 the top
  * 2^(32 - T1SZ) bytes; with both sizes zero TTBR0 translates everything.
  * IRGNn/ORGNn/SHn give the cacheability and shareability of the table
@@ -197,7 +197,7 @@
 #define TTBCR_SH_INNER		UL(3)
 
 /*
- * 64-bit TTBR0 and TTBR1 (B4.1.155, B4.1.156): ASID in [55:48], table
+ * 64-bit TTBR0 and TTBR1 (B4.1): ASID in [55:48], table
  * base address in [39:x]. A walk starts at level 1 when TxSZ is 0 or 1,
  * and then the base must be aligned to 2^(5 - TxSZ) bytes (the size of
  * that level 1 table); for larger TxSZ it starts at level 2 and the base
