@@ -64,6 +64,7 @@ static int ring_child(char *p, int i, int (*pipes)[2])
 	uint64_t seed = 1000 + i;
 	volatile uint32_t *ctr = (uint32_t *)(p + 8);
 	uint32_t round;
+	int bad = 0;
 	char tok;
 
 	lpae_fill_sparse(p, RING_PAGES * PG, seed);
@@ -71,15 +72,16 @@ static int ring_child(char *p, int i, int (*pipes)[2])
 	for (round = 0; round < RING_ROUNDS; round++) {
 		if (read(pipes[i][0], &tok, 1) != 1)
 			return 3;
-		if (!ring_check(p, seed))
-			return 1;
-		if (*ctr != round)
-			return 2;
+		/* On a mismatch keep the token moving: fail, don't hang. */
+		if (!bad && !ring_check(p, seed))
+			bad = 1;
+		if (!bad && *ctr != round)
+			bad = 2;
 		*ctr = round + 1;
 		if (write(pipes[(i + 1) % RING_PROCS][1], &tok, 1) != 1)
 			return 4;
 	}
-	return 0;
+	return bad;
 }
 
 /*
