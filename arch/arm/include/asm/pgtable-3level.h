@@ -229,10 +229,34 @@ static inline int pmd_bad(pmd_t pmd)
 	return pmd_isclear(pmd, PMD_TABLE_BIT);
 }
 
+/*
+ * set_pmd_at() clears the valid bit of a PROT_NONE block so that the
+ * hardware faults on it, but the block still maps its huge page: THP
+ * code such as zap_huge_pmd() must see it as present, or it takes it
+ * for a migration entry (and, without THP migration, oopses).
+ */
 static inline int pmd_present(pmd_t pmd)
 {
-	return pmd_isset(pmd, L_PMD_SECT_VALID);
+	return pmd_isset(pmd, L_PMD_SECT_VALID | L_PMD_SECT_NONE);
 }
+
+/*
+ * Lockless GUP checks this before taking a page from a huge pmd. As for
+ * ptes, require a hardware-valid user mapping, so a PROT_NONE block is
+ * present but not accessible.
+ */
+static inline bool pmd_access_permitted(pmd_t pmd, bool write)
+{
+	pmdval_t mask = L_PMD_SECT_VALID | PMD_SECT_USER;
+	pmdval_t needed = mask;
+
+	if (write)
+		mask |= L_PMD_SECT_RDONLY;
+
+	return (pmd_val(pmd) & mask) == needed;
+}
+
+#define pmd_access_permitted pmd_access_permitted
 
 static inline void copy_pmd(pmd_t *dst, const pmd_t *src)
 {

@@ -867,7 +867,7 @@ static void pmd_write_wrprotect_mkwrite(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, pud_write(__pud(pmd_val(pmd))));
 }
 
-static void pmd_present_is_valid_bit(struct kunit *test)
+static void pmd_present_valid_or_prot_none(struct kunit *test)
 {
 	pmd_t pmd = test_block(0x180000);
 
@@ -877,6 +877,34 @@ static void pmd_present_is_valid_bit(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pmd_present(__pmd(0)));
 	KUNIT_EXPECT_FALSE(test, pmd_present(__pmd(pmd_val(pmd) &
 						   ~L_PMD_SECT_VALID)));
+	/* Bit 57 alone must not be truncated away. */
+	KUNIT_EXPECT_TRUE(test, pmd_present(__pmd(L_PMD_SECT_NONE)));
+}
+
+static void pmd_prot_none_present_not_valid(struct kunit *test)
+{
+	pmd_t none = pmd_to_hw(pmd_modify(test_block(0x180000), __PAGE_NONE));
+
+	KUNIT_EXPECT_EQ(test, (u64)(pmd_val(none) & LPAE_DESC_VALID), 0ULL);
+	KUNIT_EXPECT_TRUE(test, pmd_present(none));
+	KUNIT_EXPECT_FALSE(test, pmd_access_permitted(none, false));
+	KUNIT_EXPECT_FALSE(test, pmd_access_permitted(none, true));
+}
+
+static void pmd_access_permitted_cases(struct kunit *test)
+{
+	pmd_t pmd = test_block(0x180000);
+	pmd_t kernel = __pmd(pmd_val(pmd) & ~PMD_SECT_USER);
+
+	KUNIT_EXPECT_TRUE(test, pmd_access_permitted(pmd, false));
+	KUNIT_EXPECT_TRUE(test, pmd_access_permitted(pmd, true));
+	KUNIT_EXPECT_TRUE(test, pmd_access_permitted(pmd_wrprotect(pmd),
+						     false));
+	KUNIT_EXPECT_FALSE(test, pmd_access_permitted(pmd_wrprotect(pmd),
+						      true));
+	KUNIT_EXPECT_FALSE(test, pmd_access_permitted(kernel, false));
+	KUNIT_EXPECT_FALSE(test, pmd_access_permitted(pmd_mkinvalid(pmd),
+						      false));
 }
 
 static void pmd_mkinvalid_keeps_rest(struct kunit *test)
@@ -1149,7 +1177,9 @@ static struct kunit_case arm_lpae_pgtable_cases[] = {
 	KUNIT_CASE(pmd_young_mkold_mkyoung),
 	KUNIT_CASE(pmd_dirty_mkdirty_mkclean),
 	KUNIT_CASE(pmd_write_wrprotect_mkwrite),
-	KUNIT_CASE(pmd_present_is_valid_bit),
+	KUNIT_CASE(pmd_present_valid_or_prot_none),
+	KUNIT_CASE(pmd_prot_none_present_not_valid),
+	KUNIT_CASE(pmd_access_permitted_cases),
 	KUNIT_CASE(pmd_mkinvalid_keeps_rest),
 	KUNIT_CASE(pmd_table_sect_leaf),
 	KUNIT_CASE(pmd_bad_block_and_table),
