@@ -6,9 +6,11 @@
 #   check.sh SRC        (SRC: the assembled tree, build/src/<tree>)
 #
 # 1. checkpatch.pl --strict on every patch of the series (harness/series.sh
-#    with NOBUILD=1, into build/check/series). Every ERROR, WARNING and
-#    CHECK is a problem unless harness/check-justified.txt accepts it;
-#    accepted ones are printed with their reason.
+#    with NOBUILD=1, into build/check/series; it shares the scratch
+#    repository of make series, so it waits while one runs). Every
+#    ERROR, WARNING and CHECK is a problem unless
+#    harness/check-justified.txt accepts it; accepted ones are printed
+#    with their reason.
 # 2. A W=1 build of our C and assembly objects, one object or directory
 #    at a time, for each configuration in CHECK_CONFIGS (default
 #    "lpae classic"), in build/kernel/<tree>/check-<config>.
