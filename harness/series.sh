@@ -29,7 +29,8 @@
 #
 # Our files are chosen as harness/assemble.sh chooses them: the work
 # tree by default, HEAD with LPAE_FROM_HEAD=1 (plus LPAE_WORK files),
-# without LPAE_SKIP files; patches/ come from the work tree.
+# without LPAE_SKIP files; patches/ come from the work tree. They are all
+# copied aside when the run starts (HEAD is resolved once).
 #
 # Unless NOBUILD=1, the kernel is built with harness/build-kernel.sh
 # (configuration SERIES_CONFIG, default lpae) after every patch that
@@ -52,6 +53,7 @@ KOUT=$WORKDIR/kernel/linux/$CONFIG
 LOGS=$(dirname "$OUT")/logs
 MSGS=$REPO/harness/series.d
 RESULTS=$(dirname "$OUT")/build-check.txt
+STAGE=$(dirname "$OUT")/stage
 NOBUILD=${NOBUILD:-0}
 [ "$NOBUILD" = 0 ] || NOBUILD=1
 OVERLAY_DIRS="arch Documentation tools include mm lib kernel drivers scripts"
@@ -109,7 +111,7 @@ owned_files() {
 	cd "$REPO" || exit 1
 	for d in $OVERLAY_DIRS; do
 		if [ "${LPAE_FROM_HEAD:-0}" = 1 ]; then
-			git ls-tree -r --name-only HEAD -- "$d"
+			git ls-tree -r --name-only "$PIN" -- "$d"
 			printf '%s\n' ${LPAE_WORK:-} | grep "^$d/" || true
 		elif [ -d "$d" ]; then
 			git ls-files --cached --others --exclude-standard -- "$d"
@@ -118,19 +120,35 @@ owned_files() {
 	return 0
 }
 
+# Copy every file of ours, and patches/, to $STAGE once at the start, so
+# that commits or edits made while the series is built (which takes a
+# while) cannot mix two states of the work.
+snapshot() {
+	local f
+	rm -rf "$STAGE"
+	mkdir -p "$STAGE/patches"
+	for f in $1; do
+		mkdir -p "$(dirname "$STAGE/$f")"
+		if [ "${LPAE_FROM_HEAD:-0}" = 1 ] &&
+		   ! printf '%s\n' ${LPAE_WORK:-} | grep -qxF "$f"; then
+			git -C "$REPO" show "$PIN:$f" > "$STAGE/$f" ||
+				die "cannot read $f at $PIN"
+			if git -C "$REPO" ls-tree "$PIN" -- "$f" | grep -q '^100755'; then
+				chmod +x "$STAGE/$f"
+			fi
+		else
+			cp -p "$REPO/$f" "$STAGE/$f" 2>/dev/null || rm -f "$STAGE/$f"
+		fi
+	done
+	cp -p "$REPO"/patches/* "$STAGE/patches/" 2>/dev/null
+	return 0
+}
+
 # Copy one file of ours into the scratch tree; false if it has none.
 put_file() {
-	local f=$1
-	mkdir -p "$(dirname "$GIT_TREE/$f")"
-	if [ "${LPAE_FROM_HEAD:-0}" = 1 ] &&
-	   ! printf '%s\n' ${LPAE_WORK:-} | grep -qxF "$f"; then
-		git -C "$REPO" show "HEAD:$f" > "$GIT_TREE/$f" 2>/dev/null || return 1
-		[ -x "$REPO/$f" ] && chmod +x "$GIT_TREE/$f"
-	else
-		[ -f "$REPO/$f" ] || return 1
-		cp -p "$REPO/$f" "$GIT_TREE/$f"
-	fi
-	return 0
+	[ -f "$STAGE/$1" ] || return 1
+	mkdir -p "$(dirname "$GIT_TREE/$1")"
+	cp -p "$STAGE/$1" "$GIT_TREE/$1"
 }
 
 # Which step a file of ours belongs to.
@@ -160,8 +178,8 @@ patch_step() {
 }
 
 patch_list() {
-	[ -f "$REPO/patches/series" ] || return 0
-	sed -e 's/#.*//' "$REPO/patches/series" | awk 'NF { print $1 }'
+	[ -f "$STAGE/patches/series" ] || return 0
+	sed -e 's/#.*//' "$STAGE/patches/series" | awk 'NF { print $1 }'
 }
 
 # Subject and body of a patches/ diff: the text before its "---" line.
@@ -172,7 +190,7 @@ patch_message() {
 }
 
 apply_patch() {
-	patch -d "$GIT_TREE" -p1 -s -N --no-backup-if-mismatch -r - < "$REPO/patches/$1" \
+	patch -d "$GIT_TREE" -p1 -s -N --no-backup-if-mismatch -r - < "$STAGE/patches/$1" \
 		> "$LOGS/patch.log" 2>&1 || {
 		cat "$LOGS/patch.log" >&2
 		die "patches/$1 does not apply to the base tree"
@@ -268,7 +286,7 @@ do_step() {
 	if [ "$step" = kconfig ]; then
 		for p in $STEP_PATCHES; do
 			apply_patch "$p"
-			patch_message "$REPO/patches/$p" > "$LOGS/msg"
+			patch_message "$STAGE/patches/$p" > "$LOGS/msg"
 			commit .
 			after_commit
 		done
@@ -304,7 +322,7 @@ cover_blurb() {
 	tail -n +3 "$MSGS/cover.msg"
 	printf '\nBase: %s, Linux %s.\n' "$(basename "$(tarball)")" \
 		"$(make -s -C "$GIT_TREE" kernelversion)"
-	[ "${LPAE_FROM_HEAD:-0}" = 1 ] && printf 'Files: as committed at HEAD.\n'
+	[ "${LPAE_FROM_HEAD:-0}" = 1 ] && printf 'Files: as committed at %s.\n' "${PIN:0:12}"
 	[ -n "${LPAE_SKIP:-}" ] && printf 'Left at the base version: %s\n' "$LPAE_SKIP"
 	if [ -n "$MISSING" ]; then
 		printf '\nNot in this posting yet (their files do not exist):%s\n' "$MISSING"
@@ -350,10 +368,13 @@ main() {
 	base_repo
 	: > "$RESULTS"
 	COUNT=0 FAILED=0 MISSING=""
+	PIN=$(git -C "$REPO" rev-parse HEAD) || die "no HEAD in $REPO"
 	all=$(owned_files)
+	snapshot "$all"
 	for step in $STEPS; do
 		STEP_FILES=$(for f in $all; do
-			[ "$(file_step "$f")" = "$step" ] && echo "$f"
+			[ -f "$STAGE/$f" ] && [ "$(file_step "$f")" = "$step" ] &&
+				echo "$f"
 		done)
 		STEP_PATCHES=$(for p in $(patch_list); do
 			[ "$(patch_step "$p")" = "$step" ] && echo "$p"
