@@ -234,8 +234,12 @@ message_for() {
 	done < "$msg"
 }
 
+# Commit what the step changed. Ignored files (the build's
+# .lpae-fingerprint) stay out; the step's own files go in even if a
+# .gitignore of the kernel tree matches them.
 commit() {
-	g add -A -f -- "$@" &&
+	g add -A -- . &&
+	{ [ -z "$STEP_FILES" ] || g add -f -- $STEP_FILES; } &&
 	g commit -q -s -F "$LOGS/msg" || die "commit failed"
 }
 
@@ -287,7 +291,7 @@ do_step() {
 		for p in $STEP_PATCHES; do
 			apply_patch "$p"
 			patch_message "$STAGE/patches/$p" > "$LOGS/msg"
-			commit .
+			commit
 			after_commit
 		done
 		return 0
@@ -299,7 +303,7 @@ do_step() {
 		put_file "$f" || die "cannot read $f"
 	done
 	message_for "$step" > "$LOGS/msg"
-	commit .
+	commit
 	after_commit
 }
 
