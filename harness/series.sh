@@ -260,7 +260,7 @@ build_step() {
 	log=$LOGS/build-$n.log
 	changed=$(g diff --name-only HEAD~1 HEAD | grep -vE '^(Documentation|tools)/' || true)
 	if [ -z "$changed" ]; then
-		printf '%s  %s: no kernel source changed\n' "$n" "$subject" >> "$RESULTS"
+		printf '%s %s\n     no kernel source changed\n' "$n" "$subject" >> "$RESULTS"
 		return 0
 	fi
 	optional=$(optional_options | tr '\n' ' ')
@@ -273,11 +273,11 @@ build_step() {
 		"$GIT_TREE" "$KOUT" "$CONFIG" > "$log" 2>&1
 	rc=$?
 	if [ $rc = 0 ]; then
-		printf '%s  %s: builds (%ss%s)\n' "$n" "$subject" \
+		printf '%s %s\n     builds (%ss%s)\n' "$n" "$subject" \
 			"$(( $(date +%s) - start ))" \
-			"${optional:+, without ${optional% }, not defined yet}" >> "$RESULTS"
+			"${optional:+; ${optional% } not defined yet}" >> "$RESULTS"
 	else
-		printf '%s  %s: BUILD FAILED (%s)\n' "$n" "$subject" "$log" >> "$RESULTS"
+		printf '%s %s\n     BUILD FAILED (%s)\n' "$n" "$subject" "$log" >> "$RESULTS"
 		tail -n 20 "$log" | sed 's/^/    /'
 		FAILED=$((FAILED + 1))
 	fi
@@ -314,7 +314,7 @@ after_commit() {
 	subject=$(g log -1 --format=%s)
 	log "$n $subject"
 	if [ "$NOBUILD" = 1 ]; then
-		printf '%s  %s: not built (NOBUILD=1)\n' "$n" "$subject" >> "$RESULTS"
+		printf '%s %s\n     not built (NOBUILD=1)\n' "$n" "$subject" >> "$RESULTS"
 	else
 		build_step "$n" "$subject"
 	fi
