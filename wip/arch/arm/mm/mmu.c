@@ -475,21 +475,21 @@ static void __init limit_cache_policy(int arch)
 			cachepolicy = min_t(unsigned int, cachepolicy,
 					    CPOLICY_WRITETHROUGH);
 	}
+	/* No write-allocate and no ECC before ARMv5. */
 	if (arch < CPU_ARCH_ARMv5) {
-		if (cachepolicy == CPOLICY_WRITEALLOC)
-			cachepolicy = CPOLICY_WRITEBACK;
+		cachepolicy = min_t(unsigned int, cachepolicy,
+				    CPOLICY_WRITEBACK);
 		ecc_mask = 0;
 	}
-	if (is_smp()) {
-		if (cachepolicy != CPOLICY_WRITEALLOC) {
-			pr_warn("Forcing write-allocate cache policy for SMP\n");
-			cachepolicy = CPOLICY_WRITEALLOC;
-		}
-		if (!(boot_sect_flags & PMD_SECT_S)) {
-			pr_warn("Forcing shared mappings for SMP\n");
-			boot_sect_flags |= PMD_SECT_S;
-		}
-	}
+	if (!is_smp())
+		return;
+
+	if (cachepolicy != CPOLICY_WRITEALLOC)
+		pr_warn("Forcing write-allocate cache policy for SMP\n");
+	cachepolicy = CPOLICY_WRITEALLOC;
+	if (!(boot_sect_flags & PMD_SECT_S))
+		pr_warn("Forcing shared mappings for SMP\n");
+	boot_sect_flags |= PMD_SECT_S;
 }
 
 /* Drop descriptor fields the CPU does not implement. */
@@ -1583,12 +1583,13 @@ static void __init prepare_page_table(void)
  */
 void __init arm_mm_memblock_reserve(void)
 {
-	memblock_reserve(__pa(swapper_pg_dir), SWAPPER_PG_DIR_SIZE);
+	phys_addr_t tables = __pa(swapper_pg_dir);
 
-#ifdef CONFIG_SA1111
+	memblock_reserve(tables, SWAPPER_PG_DIR_SIZE);
+
 	/* SA1111 can only DMA to the first MiB's: keep them for it. */
-	memblock_reserve(PHYS_OFFSET, __pa(swapper_pg_dir) - PHYS_OFFSET);
-#endif
+	if (IS_ENABLED(CONFIG_SA1111))
+		memblock_reserve(PHYS_OFFSET, tables - PHYS_OFFSET);
 }
 
 static void __init map_phys(phys_addr_t start, phys_addr_t end,
@@ -1655,6 +1656,17 @@ static void __init map_kernel(void)
 #endif
 }
 
+/*
+ * Lowmem, then the kernel image. Once lowmem is mapped, early
+ * allocations may come from any of it.
+ */
+static void __init map_ram(void)
+{
+	map_lowmem();
+	memblock_set_current_limit(arm_lowmem_limit);
+	map_kernel();
+}
+
 static void __init map_vectors(void *vectors)
 {
 	unsigned long pfn = __phys_to_pfn(virt_to_phys(vectors));
@@ -1683,13 +1695,28 @@ static void __init map_vectors(void *vectors)
 	create_mapping(&map);
 }
 
+/* PTE tables for kmap (pkmap) and for the lower fixmap pmd. */
+static void __init kmap_init(void)
+{
+#ifdef CONFIG_HIGHMEM
+	pkmap_page_table = early_pte_table(pmd_off_k(PKMAP_BASE), PKMAP_BASE,
+					   _PAGE_KERNEL_TABLE);
+#endif
+	early_pte_table(pmd_off_k(FIXADDR_START), FIXADDR_START,
+			_PAGE_KERNEL_TABLE);
+}
+
 /*
  * Vectors, the device tree, cache flush areas and the platform's static
  * mappings. Until the TLB flush at the end no device may be accessed.
  */
 static void __init devicemaps_init(const struct machine_desc *mdesc)
 {
+	void (*map_io)(void);
 	void *vectors;
+
+	/* Before the pmds around the fixmap are cleared below. */
+	early_fixmap_shutdown();
 
 	vectors = early_alloc(2 * PAGE_SIZE);
 	early_trap_init(vectors);
@@ -1713,32 +1740,23 @@ static void __init devicemaps_init(const struct machine_desc *mdesc)
 
 	map_vectors(vectors);
 
-	if (mdesc->map_io)
-		mdesc->map_io();
-	else
-		debug_ll_io_init();
+	/* The platform's static mappings; DEBUG_LL's UART by default. */
+	map_io = mdesc->map_io ? mdesc->map_io : debug_ll_io_init;
+	map_io();
 	fill_pmd_gaps();
 	pci_reserve_io();
 
 	/*
 	 * Drop head.S translations of what was cleared above, and write the
-	 * vectors back so instruction fetches see them.
+	 * vectors back so instruction fetches see them. Only then may
+	 * devices be touched and asynchronous aborts be taken.
 	 */
 	local_flush_tlb_all();
 	flush_cache_all();
-
 	early_abt_enable();
-}
 
-/* PTE tables for kmap (pkmap) and for the lower fixmap pmd. */
-static void __init kmap_init(void)
-{
-#ifdef CONFIG_HIGHMEM
-	pkmap_page_table = early_pte_table(pmd_off_k(PKMAP_BASE), PKMAP_BASE,
-					   _PAGE_KERNEL_TABLE);
-#endif
-	early_pte_table(pmd_off_k(FIXADDR_START), FIXADDR_START,
-			_PAGE_KERNEL_TABLE);
+	/* The lower fixmap pmd was cleared above. */
+	kmap_init();
 }
 
 /* The offset a platform's pv_fixup hook asks for; 0 if none. */
@@ -1848,17 +1866,10 @@ void __init paging_init(const struct machine_desc *mdesc)
 		 kernel_sec_end);
 
 	prepare_page_table();
-	map_lowmem();
-	/* All lowmem is mapped now, so early allocations may use any of it. */
-	memblock_set_current_limit(arm_lowmem_limit);
-	map_kernel();
+	map_ram();
 	/* CMA areas are remapped with pages, over the lowmem sections. */
 	dma_contiguous_remap();
-	/* Before devicemaps_init() clears the pmds around the fixmap. */
-	early_fixmap_shutdown();
 	devicemaps_init(mdesc);
-	/* The lower fixmap pmd was cleared by devicemaps_init(). */
-	kmap_init();
 	tcm_init();
 
 	/* The vectors mapping created the table under 0xffff0000. */
