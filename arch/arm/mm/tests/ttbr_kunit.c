@@ -336,8 +336,9 @@ static void lpae_mair_test(struct kunit *test)
 }
 
 /*
- * set_pte_ext(), i.e. cpu_v7_set_pte_ext(), on a scratch entry: hardware valid only for
- * present, non-PROT_NONE entries; AP[2] for read-only or clean ones;
+ * set_pte_ext(), i.e. cpu_v7_set_pte_ext(), on a scratch entry: hardware
+ * valid only for present, non-PROT_NONE entries; AP[2] for read-only or
+ * clean ones and clear for all other valid ones;
  * everything else, the output address bits above 4 GiB included, stored
  * as given in one 64-bit value.
  */
@@ -354,6 +355,17 @@ static const struct set_pte_case set_pte_cases[] = {
 	{ "dirty writable",
 	  T_PRESENT | L_PTE_DIRTY,
 	  T_PRESENT | L_PTE_DIRTY },
+	/*
+	 * The Linux and the hardware entry are one word: an entry read
+	 * back after a clean store carries AP[2], and pte_mkdirty() keeps
+	 * it. The store must clear it again, or every write faults.
+	 */
+	{ "dirtied after a clean store",
+	  T_PRESENT | L_PTE_DIRTY | T_DESC_AP2,
+	  T_PRESENT | L_PTE_DIRTY },
+	{ "made writable after a read-only store",
+	  T_PRESENT | L_PTE_DIRTY | L_PTE_USER | T_DESC_AP2,
+	  T_PRESENT | L_PTE_DIRTY | L_PTE_USER },
 	{ "clean writable",
 	  T_PRESENT,
 	  T_PRESENT | T_DESC_AP2 },
@@ -384,11 +396,13 @@ static void lpae_set_pte_ext_test(struct kunit *test)
 
 	for (c = set_pte_cases; c < set_pte_cases + ARRAY_SIZE(set_pte_cases);
 	     c++) {
+		u64 stored;
+
 		*ptep = __pte(~0ULL);
 		set_pte_ext(ptep, __pte(c->in), 0);
-		KUNIT_EXPECT_EQ_MSG(test, (u64)pte_val(READ_ONCE(*ptep)),
-				    (u64)c->out, "%s: in %#llx", c->name,
-				    (u64)c->in);
+		stored = pte_val(READ_ONCE(*ptep));
+		KUNIT_EXPECT_EQ_MSG(test, stored, (u64)c->out,
+				    "%s: in %#llx", c->name, (u64)c->in);
 	}
 	/* The hardware XN bit is the Linux one */
 	KUNIT_EXPECT_EQ(test, (u64)L_PTE_XN, T_DESC_XN);

@@ -144,7 +144,11 @@ ENDPROC(cpu_v7_switch_mm)
  *  - valid: only for present entries that are not PROT_NONE. A PROT_NONE
  *    entry keeps bit 1 so that pte_present() still holds.
  *  - AP[2] (read-only): for read-only entries and for clean ones, so that
- *    the first write faults and marks the page dirty.
+ *    the first write faults and marks the page dirty; clear otherwise.
+ *    The Linux entry and the hardware one are the same word, so an entry
+ *    read back after a clean store still has AP[2] when pte_mkdirty() or
+ *    pte_mkwrite() hands it back here; it must be cleared, or the write
+ *    fault that made it dirty repeats for ever.
  *  - XN: L_PTE_XN is the hardware bit; nothing to translate.
  * Bit 1 (page/block) is left as the caller set it.
  *
@@ -163,6 +167,7 @@ ENTRY(cpu_v7_set_pte_ext)
 	tst	pte_hi, #(L_PTE_NONE >> 32)
 	bicne	pte_lo, pte_lo, #L_PTE_VALID	@ PROT_NONE: not valid
 	bne	1f
+	bic	pte_lo, pte_lo, #PTE_AP2	@ derived afresh, see above
 	tst	pte_hi, #(L_PTE_DIRTY >> 32)
 	orreq	pte_lo, pte_lo, #PTE_AP2	@ clean: read-only
 	tst	pte_hi, #(L_PTE_RDONLY >> 32)
