@@ -31,7 +31,8 @@ unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 export ARCH=arm
 export CROSS_COMPILE=arm-none-eabi-
 export CCACHE_DIR=${CCACHE_DIR:-$REPO/build/cache/ccache}
-# Trees at different paths share cache entries.
+# Paths below build/ are hashed relative to it; a tree at a new path
+# still misses, since its objects' paths differ (src/<tree>/...).
 export CCACHE_BASEDIR=$REPO/build
 export KBUILD_BUILD_TIMESTAMP="2026-01-01 00:00:00 UTC"
 export KBUILD_BUILD_USER=lpae KBUILD_BUILD_HOST=harness
@@ -52,27 +53,33 @@ kmake() {
 		-j"$JOBS" "$@"
 }
 
-# Every option a fragment asks for must have survived olddefconfig.
+# Every option the fragments ask for must have survived olddefconfig.
+# A later fragment overrides an earlier one (merge_config.sh does the
+# same), so "lpae+split2g" may turn lpae's VMSPLIT_3G off again.
 verify_config() {
-	local frag line sym want got bad=0
+	local frag line sym bad=0
+	local -A want from
 	for frag in $(fragments); do
 		while IFS= read -r line; do
 			case "$line" in
-			CONFIG_*=*) sym=${line%%=*}; want=$line ;;
+			CONFIG_*=*) sym=${line%%=*}; want[$sym]=$line ;;
 			"# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *}
-				want="" ;;
+				want[$sym]="" ;;
 			*) continue ;;
 			esac
-			case " ${LPAE_CONFIG_OPTIONAL:-} " in
-			*" $sym "*) continue ;;
-			esac
-			got=$(grep -E "^$sym=" "$OUT/.config" || true)
-			if [ "$got" != "$want" ]; then
-				printf 'build: %s: %s wanted "%s", got "%s"\n' \
-					"$(basename "$frag")" "$sym" "$want" "$got" >&2
-				bad=1
-			fi
+			from[$sym]=$(basename "$frag")
 		done < "$frag"
+	done
+	for sym in "${!want[@]}"; do
+		case " ${LPAE_CONFIG_OPTIONAL:-} " in
+		*" $sym "*) continue ;;
+		esac
+		line=$(grep -E "^$sym=" "$OUT/.config" || true)
+		if [ "$line" != "${want[$sym]}" ]; then
+			printf 'build: %s: %s wanted "%s", got "%s"\n' \
+				"${from[$sym]}" "$sym" "${want[$sym]}" "$line" >&2
+			bad=1
+		fi
 	done
 	return $bad
 }

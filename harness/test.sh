@@ -20,6 +20,9 @@ INITRD=$B/initramfs/$TREE.cpio.gz
 # config      mem    smp machine      cpu         dtb
 MATRIX="
 lpae          6G     2   vexpress-a15 cortex-a15  vexpress-v2p-ca15-tc1.dtb
+lpae          6G     1   vexpress-a15 cortex-a15  vexpress-v2p-ca15-tc1.dtb
+lpae+split2g  6G     2   vexpress-a15 cortex-a15  vexpress-v2p-ca15-tc1.dtb
+lpae+split1g  6G     2   vexpress-a15 cortex-a15  vexpress-v2p-ca15-tc1.dtb
 classic       1G     2   vexpress-a15 cortex-a15  vexpress-v2p-ca15-tc1.dtb
 "
 EXTENDED_MATRIX="
