@@ -53,6 +53,9 @@ def summary(v, version):
     print("highest RAM:      " + (f"0x{top:x}" if top is not None else "?")
           + (" (above 4 GiB)" if top and top >= 1 << 32 else ""))
     print(f"page above 4 GiB: {first(facts, 'LPAE-HIGHPAGE', 'not reported')}")
+    slab = facts.get("LPAE-SLABINFO", [])
+    print(f"PGD cache:        {slab[-1] if slab else 'none (classic PGDs)'}")
+    print(f"                  {first(facts, 'LPAE-PGD-CACHE', '')}")
 
 
 def main():

@@ -32,6 +32,17 @@ grep -E '^(MemTotal|LowTotal|HighTotal|PageTables):' /proc/meminfo | sed 's/^/LP
 grep 'System RAM' /proc/iomem | sed 's/^ */LPAE-IOMEM: /'
 /lpae/lpae_highpage 2>&1 | sed 's/^/LPAE-HIGHPAGE: /'
 
+# The LPAE PGD cache: /proc/slabinfo gives the slot size (object plus
+# alignment padding), sysfs the object size itself.
+pgd_cache() {
+	grep '^pgd' /proc/slabinfo | sed 's/^/LPAE-SLABINFO: /'
+	c=/sys/kernel/slab/pgd_lpae
+	[ -d $c ] || return 0
+	echo "LPAE-PGD-CACHE: object_size=$(cat $c/object_size)" \
+		"slab_size=$(cat $c/slab_size) align=$(cat $c/align)"
+}
+pgd_cache
+
 if [ "$mode" = shell ]; then
 	echo "LPAE-SHELL: tests are in /lpae; 'poweroff -f' ends the session"
 	setsid cttyhack sh
@@ -44,5 +55,6 @@ for t in $(cat tests.list); do
 	timeout "$timeout_s" "./$t" 2>&1
 	echo "LPAE-SELFTEST-END $t rc=$? at $(uptime_s)s"
 done
+pgd_cache
 echo "LPAE-DONE: at $(uptime_s)s"
 poweroff -f

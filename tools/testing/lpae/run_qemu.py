@@ -29,6 +29,7 @@ RAM_BASE = {"vexpress-a15": 0x80000000, "vexpress-a9": 0x60000000}
 TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
 TAP_RESULT = re.compile(r"^(\s*)(ok|not ok) (\d+)\s*-?\s*(.*?)\s*$")
 SKIP_DIRECTIVE = re.compile(r"#\s*SKIP\b", re.IGNORECASE)
+NOTES_KEPT = 12      # diagnostic lines kept per failed case
 BAD_PATTERNS = [
     ("oops", re.compile(r"Internal error: Oops|\bOops\b")),
     ("bug", re.compile(r"\bBUG:|kernel BUG at")),
@@ -110,8 +111,12 @@ def strip(line):
     return TIMESTAMP.sub("", line.rstrip("\r\n"))
 
 
-def count_result(counts, failures, where, state, name):
-    """Add one TAP/KTAP result line to the counts."""
+def count_result(counts, failures, where, state, name, notes):
+    """Add one TAP/KTAP result line to the counts.
+
+    A failure is recorded with the diagnostic ("#") lines the test printed
+    before its result, so that a CI log says why, not only what.
+    """
     if state == "ok" and SKIP_DIRECTIVE.search(name):
         counts["skip"] += 1
     elif state == "ok":
@@ -119,6 +124,7 @@ def count_result(counts, failures, where, state, name):
     else:
         counts["fail"] += 1
         failures.append(f"{where}: {name}")
+        failures.extend("  " + n for n in notes[-NOTES_KEPT:])
 
 
 def judge(lines):
@@ -126,9 +132,11 @@ def judge(lines):
     kunit = {"pass": 0, "fail": 0, "skip": 0}
     selftest = {"pass": 0, "fail": 0, "skip": 0}
     failures, problems, facts = [], [], {}
-    section, suite = None, None
+    section, suite, notes = None, None, []
     for raw in lines:
         line = strip(raw)
+        if line.lstrip().startswith("#") and "# Subtest:" not in line:
+            notes.append(line.strip())
         for name, pat in BAD_PATTERNS:
             if pat.search(line):
                 problems.append(f"{name}: {line.strip()}")
@@ -159,16 +167,18 @@ def judge(lines):
         if not m:
             continue
         indent, state, name = len(m.group(1)), m.group(2), m.group(4)
+        case_notes, notes = notes, []
         if section is not None:
             # Top-level TAP lines of a kselftest program only.
             if indent == 0:
                 section["results"] += 1
                 section["fails"] += state != "ok"
                 count_result(selftest, failures, "selftest " + section["name"],
-                             state, name)
+                             state, name, case_notes)
         elif indent == 4:
             # KTAP: test cases sit one level (4 spaces) below their suite.
-            count_result(kunit, failures, f"kunit {suite}", state, name)
+            count_result(kunit, failures, f"kunit {suite}", state, name,
+                         case_notes)
     if not facts.get("done"):
         problems.append("no LPAE-DONE marker: the guest did not finish its tests")
     return {"kunit": kunit, "selftest": selftest, "failures": failures,
