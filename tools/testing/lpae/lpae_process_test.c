@@ -136,6 +136,7 @@ TEST_F_TIMEOUT(proc, asid_rollover_300_processes, 240)
 }
 
 #define FORKS		10000
+#define SETTLE_SECONDS	15
 #define MAX_SLABS	512
 
 struct slab {
@@ -256,8 +257,11 @@ TEST_F_TIMEOUT(proc, fork_exit_10000_no_leak, 400)
 		       (long)((t1.tv_sec - t0.tv_sec) * 1000 +
 			      (t1.tv_nsec - t0.tv_nsec) / 1000000));
 
-	/* Let RCU-deferred frees land before judging. */
-	for (tries = 0; tries < 5; tries++) {
+	/*
+	 * Let RCU-deferred frees (page tables, stacks, slab objects) land
+	 * before judging; a leak never settles, a slow grace period does.
+	 */
+	for (tries = 0; tries < SETTLE_SECONDS; tries++) {
 		sleep(1);
 		pt1 = lpae_meminfo_kb("PageTables");
 		slab1 = lpae_meminfo_kb("Slab");
