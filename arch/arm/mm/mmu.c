@@ -85,18 +85,6 @@
 #include "mm.h"
 #include "tcm.h"
 
-/* Physical address of the DTB/ATAGs, from head-common.S. */
-extern unsigned long __atags_pointer;
-
-/*
- * Called from arch/arm/kernel/setup.c, which declares them itself; the
- * prototypes here let the compiler check that both sides agree.
- */
-void init_default_cache_policy(unsigned long pmd);
-void adjust_lowmem_bounds(void);
-void paging_init(const struct machine_desc *mdesc);
-void early_mm_init(const struct machine_desc *mdesc);
-
 /*
  * The zero page, used for reads of never-written anonymous memory and for
  * ZERO_PAGE(). Allocated in paging_init().
