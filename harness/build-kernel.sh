@@ -109,7 +109,9 @@ take_build_slot() {
 	flock -n 8 && return 0
 	flock -n 9 && return 0
 	printf 'build: waiting for a build slot\n'
-	flock 8
+	until flock -n 8 || flock -n 9; do
+		sleep 2
+	done
 }
 
 mkdir -p "$(dirname "$OUT")" "$CCACHE_DIR"

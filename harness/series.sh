@@ -322,7 +322,7 @@ after_commit() {
 
 # The cover letter's blurb.
 cover_blurb() {
-	local report=$B/logs/test/report.txt summary=$B/check/summary.txt
+	local report=$B/logs/${TREE:-linux}/test/report.txt summary=$B/check/summary.txt
 	tail -n +3 "$MSGS/cover.msg"
 	printf '\nBase: %s, Linux %s.\n' "$(basename "$(tarball)")" \
 		"$(make -s -C "$GIT_TREE" kernelversion)"

@@ -17,16 +17,23 @@ SRC=$B/src/$TREE
 LOGS=$B/logs/$TREE/test
 INITRD=$B/initramfs/$TREE.cpio.gz
 
-# config      mem    smp machine      cpu         dtb
+# One boot per line: a label, the configuration (fragments joined by
+# '+'), QEMU's -m, -smp, -M and -cpu, the device tree, and kernel
+# command-line words, if any, after the device tree.
+A15="vexpress-a15 cortex-a15 vexpress-v2p-ca15-tc1.dtb"
+A9="vexpress-a9 cortex-a9 vexpress-v2p-ca9.dtb"
 MATRIX="
-lpae          6G     2   vexpress-a15 cortex-a15  vexpress-v2p-ca15-tc1.dtb
-lpae          6G     1   vexpress-a15 cortex-a15  vexpress-v2p-ca15-tc1.dtb
-lpae+split2g  6G     2   vexpress-a15 cortex-a15  vexpress-v2p-ca15-tc1.dtb
-lpae+split1g  6G     2   vexpress-a15 cortex-a15  vexpress-v2p-ca15-tc1.dtb
-classic       1G     2   vexpress-a15 cortex-a15  vexpress-v2p-ca15-tc1.dtb
+lpae-6G          lpae          6G    2 $A15
+lpae-3G-up       lpae          3G    1 $A15
+lpae-4097M       lpae          4097M 2 $A15
+lpae-6G-ioremap  lpae          6G    2 $A15 mem=3G ioremap_kunit.phys=0x180000000
+lpae-split2g-6G  lpae+split2g  6G    2 $A15
+lpae-split1g-6G-up lpae+split1g 6G   1 $A15
+classic-1G       classic       1G    2 $A15
+classic-1G-a9    classic       1G    2 $A9
 "
 EXTENDED_MATRIX="
-lpae          16G    2   vexpress-a15 cortex-a15  vexpress-v2p-ca15-tc1.dtb
+lpae-16G         lpae          16G   2 $A15
 "
 
 matrix() {
@@ -36,7 +43,7 @@ matrix() {
 }
 
 configs() {
-	matrix | awk 'NF { print $1 }' | sort -u
+	matrix | awk 'NF { print $2 }' | sort -u
 }
 
 build_failed=0
@@ -58,15 +65,19 @@ bash harness/initramfs.sh "$SRC" "$INITRD" || build_failed=$((build_failed + 1))
 
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
-while read -r cfg mem smp machine cpu dtb; do
-	[ -n "$cfg" ] || continue
+while read -r label cfg mem smp machine cpu dtb append; do
+	[ -n "$label" ] || continue
 	[ -f "$B/.failed-$TREE-$cfg" ] && continue
-	label=$cfg-$mem-smp$smp-$cpu
 	k=$B/kernel/$TREE/$cfg
+	extra=()
+	for a in $append; do
+		extra+=(--append "$a")
+	done
 	python3 tools/testing/lpae/run_qemu.py --kernel "$k/arch/arm/boot/zImage" \
 		--dtb "$k/arch/arm/boot/dts/$dtb" --initrd "$INITRD" \
 		--machine "$machine" --cpu "$cpu" --mem "$mem" --smp "$smp" \
-		--timeout "${TIMEOUT:-900}" --label "$label" --log "$LOGS/$label.log"
+		--timeout "${TIMEOUT:-900}" --label "$label" --log "$LOGS/$label.log" \
+		"${extra[@]}"
 	verdicts+=("$LOGS/$label.log.json")
 done <<< "$(matrix)"
 

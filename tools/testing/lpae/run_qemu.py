@@ -50,6 +50,23 @@ def parse_size_mb(text):
     return n * 1024 if m.group(2).lower() == "g" else n
 
 
+def managed_ram_mb(ram_mb, append):
+    """RAM the kernel will manage: -m, or less with mem=SIZE.
+
+    None for mem=SIZE@START ranges, where the tests that compare with the
+    RAM size cannot know it and skip.
+    """
+    limits = [w[4:] for w in append if w.startswith("mem=")]
+    if not limits:
+        return ram_mb
+    m = re.fullmatch(r"(\d+)([KkMmGg]?)", limits[-1])
+    if not m:
+        return None
+    shift = {"": 20, "k": 10, "m": 0, "g": -10}[m.group(2).lower()]
+    n = int(m.group(1))
+    return min(ram_mb, n >> shift if shift >= 0 else n << -shift)
+
+
 def qemu_version(binary):
     out = subprocess.run([binary, "--version"], capture_output=True, text=True,
                          check=False).stdout
@@ -75,7 +92,10 @@ def check_qemu(args, ram_mb):
 
 def qemu_command(args, ram_mb):
     append = ["console=ttyAMA0", "panic=-1", "rdinit=/init",
-              f"lpae_ram={ram_mb}", f"lpae_mode={args.mode}"]
+              f"lpae_mode={args.mode}"]
+    managed = managed_ram_mb(ram_mb, args.append)
+    if managed is not None:
+        append.append(f"lpae_ram={managed}")
     append += args.append
     cmd = [args.qemu, "-M", args.machine, "-cpu", args.cpu,
            "-smp", str(args.smp), "-m", f"{ram_mb}M", "-audio", "none",
