@@ -6,7 +6,8 @@
  * space, and that data in them survives both user access and the kernel's
  * own temporary mappings (page cache copies, /proc/self/mem).
  *
- * The guest's init exports LPAE_RAM_MB, the -m size in MiB.
+ * The guest's init exports LPAE_RAM_MB, the RAM the kernel manages in
+ * MiB: QEMU's -m, or less when mem= limits it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -82,7 +83,7 @@ FIXTURE_TEARDOWN(highmem)
 {
 }
 
-/* MemTotal: all of -m except what the kernel keeps (image, memmap). */
+/* MemTotal: all managed RAM except what the kernel keeps (image, memmap). */
 TEST_F(highmem, memtotal_matches_ram)
 {
 	long long total = lpae_meminfo_kb("MemTotal");
@@ -101,8 +102,8 @@ TEST_F(highmem, memtotal_matches_ram)
 
 /*
  * HighTotal: RAM minus the lowmem span.  The span comes from zoneinfo,
- * the RAM size from QEMU, so memory the kernel failed to register (for
- * instance everything above 4 GiB) shows up as a shortfall.
+ * the RAM size from the harness, so memory the kernel failed to register
+ * (for instance everything above 4 GiB) shows up as a shortfall.
  */
 TEST_F(highmem, hightotal_is_ram_minus_lowmem)
 {
@@ -127,7 +128,7 @@ TEST_F(highmem, hightotal_is_ram_minus_lowmem)
 	EXPECT_LE(high, expect_kb);
 	EXPECT_GE(high, expect_kb - slack);
 
-	/* The highmem zone ends exactly where QEMU's RAM does. */
+	/* The highmem zone ends exactly where the managed RAM does. */
 	if (expect_kb && !lpae_zone_span("HighMem", &start, &spanned, &present)) {
 		EXPECT_EQ(phys_pfn + (unsigned long long)self->ram_mb * 256,
 			  start + spanned);
@@ -135,7 +136,7 @@ TEST_F(highmem, hightotal_is_ram_minus_lowmem)
 	}
 }
 
-/* /proc/iomem: the RAM ranges add up to -m and reach beyond 4 GiB. */
+/* /proc/iomem: the RAM ranges add up to the managed RAM, beyond 4 GiB. */
 TEST_F(highmem, iomem_ram_beyond_4g)
 {
 	unsigned long long sum = 0, lo = ~0ULL, hi = 0;

@@ -205,7 +205,6 @@ static int slab_growth(struct slab *a, int na, struct slab *b, int nb,
 	return grew;
 }
 
-
 /*
  * 10,000 fork()+exit() cycles of a process with memory in three 1 GiB
  * slots: PageTables and every slab cache end where they started.
@@ -293,6 +292,135 @@ TEST_F_TIMEOUT(proc, fork_exit_10000_no_leak, 400)
 	}
 	for (i = 0; i < 3; i++)
 		munmap(regions[i], 4 * PG);
+}
+
+/*
+ * Fault injection into PGD allocation. With LPAE the PGD comes from the
+ * pgd_lpae cache: failslab, limited to that cache (cache-filter) and to
+ * this process (task-filter, /proc/self/make-it-fail, which fork() copies
+ * into the children, who allocate no PGD). The classic 16 KiB PGD is an
+ * order-2 page allocation: fail_page_alloc from order 2 up.
+ */
+#define DEBUGFS		"/sys/kernel/debug/"
+#define PGD_CACHE_SYSFS	"/sys/kernel/slab/pgd_lpae"
+#define INJECT_FORKS	2000
+
+static int inject_set(const char *dir, const char *attr, const char *val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, attr);
+	return lpae_write_str(path, val);
+}
+
+/* Arm or disarm failures of the PGD allocation; -1 where unsupported. */
+static int pgd_inject(int on)
+{
+	int lpae = !access(PGD_CACHE_SYSFS, F_OK);
+	const char *dir = lpae ? DEBUGFS "failslab" : DEBUGFS "fail_page_alloc";
+	int err = 0;
+
+	if (access(dir, W_OK))
+		return -1;
+	if (!on) {
+		lpae_write_str("/proc/self/make-it-fail", "0");
+		inject_set(dir, "probability", "0");
+		if (lpae)
+			lpae_write_str(PGD_CACHE_SYSFS "/failslab", "0");
+		return 0;
+	}
+	err |= inject_set(dir, "verbose", "0");
+	err |= inject_set(dir, "interval", "1");
+	err |= inject_set(dir, "times", "-1");
+	err |= inject_set(dir, "task-filter", "Y");
+	err |= inject_set(dir, "ignore-gfp-wait", "N");
+	if (lpae) {
+		err |= inject_set(dir, "cache-filter", "Y");
+		err |= lpae_write_str(PGD_CACHE_SYSFS "/failslab", "1");
+	} else {
+		err |= inject_set(dir, "min-order", "2");
+	}
+	err |= inject_set(dir, "probability", "30");
+	err |= lpae_write_str("/proc/self/make-it-fail", "1");
+	return err ? -1 : 0;
+}
+
+/*
+ * With PGD allocations failing at random, fork() fails with ENOMEM and
+ * nothing else, the forks that succeed work, and once the failures stop
+ * PageTables and every slab cache are back where they started, with no
+ * warning in the kernel log: every failure path unwinds what it took.
+ */
+TEST_F_TIMEOUT(proc, fork_fails_cleanly_when_pgd_alloc_fails, 300)
+{
+	static struct slab s0[MAX_SLABS], s1[MAX_SLABS];
+	int i, n0 = 0, n1 = 0, ok = 0, enomem = 0, other = 0, grew = 0, tries;
+	long long pt0 = 0, pt1 = 0;
+	struct lpae_klog klog;
+	char why[4096], *log = NULL;
+	const char *bad;
+	int have_klog;
+
+	if (geteuid())
+		SKIP(return, "fault injection needs root");
+	if (pgd_inject(0))
+		SKIP(return, "no failslab or fail_page_alloc in debugfs");
+	have_klog = !lpae_klog_open(&klog);
+
+	for (i = 0; i < INJECT_FORKS + 200; i++) {
+		pid_t pid;
+
+		if (i == 200) {
+			sleep(1);
+			pt0 = lpae_meminfo_kb("PageTables");
+			n0 = read_slabinfo(s0, MAX_SLABS);
+			ASSERT_EQ(0, pgd_inject(1));
+		}
+		pid = fork();
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0) {
+			waitpid(pid, NULL, 0);
+			ok += i >= 200;
+		} else if (errno == ENOMEM) {
+			enomem++;
+		} else {
+			other++;
+		}
+	}
+	pgd_inject(0);
+	ksft_print_msg("%d forks with failures injected: %d ok, %d ENOMEM, %d other errors\n",
+		       INJECT_FORKS, ok, enomem, other);
+	EXPECT_GT(enomem, 0) {
+		TH_LOG("no fork failed: the injection did not reach pgd_alloc()");
+	}
+	EXPECT_GT(ok, 0);
+	EXPECT_EQ(0, other);
+
+	for (tries = 0; tries < SETTLE_SECONDS; tries++) {
+		sleep(1);
+		pt1 = lpae_meminfo_kb("PageTables");
+		n1 = read_slabinfo(s1, MAX_SLABS);
+		grew = n0 > 0 && n1 > 0 ?
+		       slab_growth(s0, n0, s1, n1, self->ncpus, why, sizeof(why)) :
+		       0;
+		if (pt1 <= pt0 + pt0 / 100 + 16 && !grew)
+			break;
+	}
+	ksft_print_msg("PageTables %lld kB -> %lld kB\n", pt0, pt1);
+	EXPECT_LE(pt1, pt0 + pt0 / 100 + 16);
+	EXPECT_EQ(0, grew) {
+		TH_LOG("slab caches grew:%s", why);
+	}
+	if (have_klog) {
+		lpae_klog_read_new(&klog, &log);
+		bad = log ? lpae_klog_bad(log) : NULL;
+		EXPECT_TRUE(!bad) {
+			TH_LOG("kernel log: %.200s", bad);
+		}
+		free(log);
+		lpae_klog_close(&klog);
+	}
 }
 
 #define T_THREADS	4
