@@ -7,8 +7,10 @@
 #                 print a summary (MEM=16G for more)
 #   make test     every configuration, every test; ends "N passed, N failed"
 #   make shell    interactive busybox shell in the LPAE guest
+#   make bench    our kernel against the base kernel, timed (see README)
 #
-# Developer targets: tree, kernel, initramfs, selftests, boot (see README).
+# Developer targets: tree, kernel, initramfs, selftests, boot, faults
+# (see README).
 
 TREE	?= linux
 CONFIG	?= lpae
@@ -37,12 +39,12 @@ export LPAE_SKIP := $(SKIP)
 export LPAE_FROM_HEAD := $(HEAD)
 export LPAE_WORK := $(WORK)
 
-.PHONY: all run test shell setup tree kernel initramfs selftests boot clean help
+.PHONY: all run test faults bench shell setup tree kernel initramfs selftests boot clean help
 
 all: help
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 setup:
 	@bash harness/setup.sh $(B)/cache
@@ -75,6 +77,14 @@ shell: kernel initramfs
 
 test: setup
 	@TREE=$(TREE) bash harness/test.sh
+
+# Inject each bug the selftests target into a scratch build; all caught?
+faults: setup
+	@bash harness/faults.sh $(FAULTS)
+
+# Our kernel against the base kernel under QEMU -icount (harness/bench.sh).
+bench: setup
+	@bash harness/bench.sh
 
 clean:
 	rm -rf $(B)/kernel $(B)/logs $(B)/initramfs

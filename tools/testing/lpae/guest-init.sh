@@ -5,7 +5,8 @@
 # reports the memory layout, runs every selftest listed in
 # /lpae/tests.list between marker lines that run_qemu.py reads, and
 # powers the machine off. lpae_mode=shell on the kernel command line
-# gives an interactive shell instead.
+# gives an interactive shell instead; lpae_tests=prog1,prog2 runs only
+# those selftest programs.
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -19,15 +20,19 @@ uptime_s() {
 
 mode=test
 timeout_s=600
+only=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	lpae_mode=*) mode=${arg#lpae_mode=} ;;
 	lpae_ram=*) LPAE_RAM_MB=${arg#lpae_ram=}; export LPAE_RAM_MB ;;
 	lpae_timeout=*) timeout_s=${arg#lpae_timeout=} ;;
+	lpae_tests=*) only=$(echo "${arg#lpae_tests=}" | tr , ' ') ;;
 	esac
 done
 
-echo "LPAE-INIT: at $(uptime_s)s mode=$mode ram_mb=${LPAE_RAM_MB:-unknown} cpus=$(grep -c ^processor /proc/cpuinfo)"
+cpus=$(grep -c ^processor /proc/cpuinfo)
+echo "LPAE-INIT: at $(uptime_s)s mode=$mode" \
+	"ram_mb=${LPAE_RAM_MB:-unknown} cpus=$cpus"
 grep -E '^(MemTotal|LowTotal|HighTotal|PageTables):' /proc/meminfo | sed 's/^/LPAE-MEMINFO: /'
 grep 'System RAM' /proc/iomem | sed 's/^ */LPAE-IOMEM: /'
 /lpae/lpae_highpage 2>&1 | sed 's/^/LPAE-HIGHPAGE: /'
@@ -49,8 +54,17 @@ if [ "$mode" = shell ]; then
 	poweroff -f
 fi
 
+# lpae_mode=bench (make bench): the benchmarks instead of the tests.
+if [ "$mode" = bench ]; then
+	/lpae/lpae_bench 2>&1
+	echo "LPAE-BENCH-END: rc=$?"
+	echo "LPAE-DONE: at $(uptime_s)s"
+	poweroff -f
+fi
+
 cd /lpae || exit 1
-for t in $(cat tests.list); do
+# lpae_tests=a,b runs only those programs of tests.list, in that order.
+for t in ${only:-$(cat tests.list)}; do
 	echo "LPAE-SELFTEST-BEGIN $t at $(uptime_s)s"
 	timeout "$timeout_s" "./$t" 2>&1
 	echo "LPAE-SELFTEST-END $t rc=$? at $(uptime_s)s"

@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make faults: show that the tests catch the bugs they are written for.
+# For each fault below, build the LPAE kernel of a scratch tree with that
+# one bug injected into our files, boot it at 6 GiB with the selftest
+# programs the fault targets, and report which cases failed. A fault the
+# boot does not catch is a defect of the tests: the exit status is then
+# non-zero.
+#
+#   harness/faults.sh [NAME...]       default: every fault
+#
+# The scratch tree is build/src/faults (our files as committed at HEAD);
+# each fault is undone before the next is applied. Not part of make test:
+# every fault is a build and a boot (two to five minutes each).
+set -u
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+cd "$REPO" || exit 1
+B=build
+SRC=$B/src/faults
+OUT=$B/kernel/faults/lpae
+LOGS=$B/logs/faults
+INITRD=$B/initramfs/faults.cpio.gz
+PRISTINE=$REPO/$B/faults-pristine
+PROC=arch/arm/mm/proc-v7-3level.S
+
+# name | file | perl substitution (must change the file) | selftests
+# A fault that livelocks the guest (ap2-kept) ends in a soft lockup
+# panic rather than the boot timeout: the boots get softlockup_panic=1.
+FAULTS="
+xn       | $PROC | s/^(ENTRY\(cpu_v7_set_pte_ext\)\n)/\$1\tbic\tpte_hi, pte_hi, #(L_PTE_XN >> 32)\n/m | lpae_prot_test
+rdonly   | $PROC | s/^\torrne\tpte_lo, pte_lo, #PTE_AP2.*\n//m | lpae_prot_test
+ap2-kept | $PROC | s/^\tbic\tpte_lo, pte_lo, #PTE_AP2.*\n//m | lpae_dirty_test
+clean    | $PROC | s/^\torreq\tpte_lo, pte_lo, #PTE_AP2.*\n//m | lpae_dirty_test
+young    | $PROC | s/^(\tbic\tpte_lo, pte_lo, #PTE_AP2.*\n)/\$1\torr\tpte_lo, pte_lo, #L_PTE_YOUNG\n/m | lpae_dirty_test
+asid     | $PROC | s/^\torr\tpgd_hi, pgd_hi, r2, lsl.*\n//m | lpae_process_test
+pgd-leak | arch/arm/mm/pgd.c | s/^\tkmem_cache_free\(pgd_cache, pgd\);\n//m | lpae_process_test
+"
+
+die() { printf 'faults: %s\n' "$*" >&2; exit 1; }
+
+field() {
+	printf '%s\n' "$1" | cut -d'|' -f"$2" | sed 's/^ *//; s/ *$//'
+}
+
+wanted() {
+	[ $# -eq 0 ] && return 0
+	case " $* " in *" $NAME "*) return 0 ;; esac
+	return 1
+}
+
+# Apply one fault to the scratch tree; fails if the edit no longer matches.
+inject() {
+	local file=$1 expr=$2 before
+	before=$(sha1sum < "$SRC/$file")
+	perl -0pi -e "$expr" "$SRC/$file" || return 1
+	[ "$(sha1sum < "$SRC/$file")" != "$before" ]
+}
+
+restore() {
+	cp "$PRISTINE/$1" "$SRC/$1"
+}
+
+LPAE_FROM_HEAD=1 bash harness/assemble.sh ours "$SRC" || die "cannot assemble $SRC"
+bash harness/initramfs.sh "$SRC" "$INITRD" || die "cannot build the initramfs"
+rm -rf "$PRISTINE" "$LOGS"
+mkdir -p "$LOGS"
+trap 'rm -rf "$PRISTINE"' EXIT
+
+missed=0
+results=()
+while IFS= read -r line; do
+	[ -n "$line" ] || continue
+	NAME=$(field "$line" 1)
+	wanted "$@" || continue
+	file=$(field "$line" 2)
+	expr=$(field "$line" 3)
+	tests=$(field "$line" 4)
+	mkdir -p "$PRISTINE/$(dirname "$file")"
+	[ -f "$PRISTINE/$file" ] ||
+		cp "$SRC/$file" "$PRISTINE/$file"
+	if ! inject "$file" "$expr"; then
+		restore "$file"
+		die "fault $NAME no longer applies to $file"
+	fi
+	echo "faults: $NAME: $file changed, building"
+	if ! bash harness/build-kernel.sh "$SRC" "$OUT" lpae; then
+		# A fault that does not build proves nothing about the tests.
+		results+=("$NAME: MISSED, the kernel with it does not build")
+		missed=$((missed + 1))
+		restore "$file"
+		continue
+	fi
+	restore "$file"
+	python3 tools/testing/lpae/run_qemu.py --kernel "$OUT/arch/arm/boot/zImage" \
+		--dtb "$OUT/arch/arm/boot/dts/vexpress-v2p-ca15-tc1.dtb" \
+		--initrd "$INITRD" --mem 6G --smp 2 --timeout 600 \
+		--label "fault-$NAME" --log "$LOGS/$NAME.log" \
+		--append softlockup_panic=1 \
+		--append "lpae_tests=$(echo "$tests" | tr ' ' ,)" > "$LOGS/$NAME.out"
+	caught=$(python3 - "$LOGS/$NAME.log.json" <<'EOF'
+import json, sys
+v = json.load(open(sys.argv[1]))
+cases = [f for f in v["failures"] if not f.startswith("  ")]
+print("; ".join(v["problems"][:1] + cases))
+EOF
+)
+	if [ -n "$caught" ]; then
+		results+=("$NAME: caught: $caught")
+	else
+		results+=("$NAME: MISSED, every test passed ($LOGS/$NAME.log)")
+		missed=$((missed + 1))
+	fi
+done <<< "$FAULTS"
+
+# Leave the scratch kernel as committed.
+bash harness/build-kernel.sh "$SRC" "$OUT" lpae > /dev/null 2>&1
+echo
+echo "=== make faults ==="
+printf '%s\n' "${results[@]}"
+echo "$missed fault(s) missed"
+[ "$missed" -eq 0 ]
