@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Add up the verdicts that run_qemu.py wrote, one JSON file per boot.
 
-  report.py [--summary VERSION] [--failed-builds N] VERDICT.json...
+  report.py [--summary VERSION] [--failed-builds N] [--check RC LOG]
+            VERDICT.json...
 
 Prints one line per boot, the failures, and last a line
 "N passed, N failed, N skipped" where every KUnit case, every selftest
@@ -65,6 +66,9 @@ def main():
         version, args = args[1], args[2:]
     if args[:1] == ["--failed-builds"]:
         failed_builds, args = int(args[1]), args[2:]
+    check = None
+    if args[:1] == ["--check"]:
+        check, args = (int(args[1]), args[2]), args[3:]
     verdicts = []
     for path in args:
         try:
@@ -95,6 +99,11 @@ def main():
             print(f"    {item}")
         if not healthy or v["failures"]:
             print(f"    log: {v['log']}")
+    if check is not None:
+        rc, log = check
+        passed += rc == 0
+        failed += rc != 0
+        print(f"{'make check':<22} {'ok ' if rc == 0 else 'BAD'}  log: {log}")
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0
 

@@ -6,7 +6,8 @@
 # "N passed, N failed, N skipped"; the exit status is non-zero on any
 # failure (a failed build counts as one failed test).
 #
-# EXTENDED=1 adds the boots too long for CI (16 GiB).
+# EXTENDED=1 adds the boots too long for CI (16 GiB); NOCHECK=1 skips
+# make check, which otherwise counts as one more test.
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -81,8 +82,18 @@ while read -r label cfg mem smp machine cpu dtb append; do
 	verdicts+=("$LOGS/$label.log.json")
 done <<< "$(matrix)"
 
+# The static checks (checkpatch, W=1, sparse, kernel-doc) count as one
+# test; NOCHECK=1 leaves them out of a quick run.
+check=()
+if [ "${NOCHECK:-0}" != 1 ]; then
+	bash harness/check.sh "$SRC" > "$LOGS/check.log" 2>&1
+	check=(--check "$?" "$LOGS/check.log")
+	sed -n '/^=== make check/,$p' "$LOGS/check.log"
+fi
+
 echo
 echo "=== make test: $(cat "$SRC/.lpae-version" 2>/dev/null) ==="
-python3 harness/report.py --failed-builds "$build_failed" "${verdicts[@]}" |
+python3 harness/report.py --failed-builds "$build_failed" "${check[@]}" \
+	"${verdicts[@]}" |
 	tee "$LOGS/report.txt"
 exit "${PIPESTATUS[0]}"

@@ -458,7 +458,12 @@ static inline pmd_t pmd_to_hw(pmd_t pmd)
 static inline void set_pmd_at(struct mm_struct *mm, unsigned long addr,
 			      pmd_t *pmdp, pmd_t pmd)
 {
-	BUG_ON(addr >= TASK_SIZE);
+	/*
+	 * Huge pmds map user memory only: the entry is made non-global.
+	 * A kernel address here is a caller's bug; refuse it loudly.
+	 */
+	if (WARN_ON_ONCE(addr >= TASK_SIZE))
+		return;
 
 	*pmdp = pmd_to_hw(pmd);
 	flush_pmd_entry(pmdp);
