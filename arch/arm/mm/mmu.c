@@ -1536,6 +1536,29 @@ static void __init clear_pmds(unsigned long start, unsigned long end)
 }
 
 /*
+ * head.S maps the code that turns the MMU on (.idmap.text) at its
+ * physical address, in swapper_pg_dir. When PAGE_OFFSET lies below the
+ * start of RAM (VMSPLIT_1G on vexpress) that identity map sits in kernel
+ * space, inside the range the lowmem linear map is about to take, and
+ * map_lowmem() would rightly refuse to move a live section. Nothing runs
+ * from it any more (secondary CPUs and resume use idmap_pgd), so it is
+ * removed first, unless it is the kernel image's own mapping.
+ */
+static void __init clear_boot_idmap(void)
+{
+	unsigned long start = (unsigned long)__pa_symbol(__idmap_text_start);
+	unsigned long end = (unsigned long)__pa_symbol(__idmap_text_end);
+	unsigned long img_start = round_down((unsigned long)_text, PMD_SIZE);
+	unsigned long img_end = round_up((unsigned long)_end, PMD_SIZE);
+
+	start = max(round_down(start, PMD_SIZE), PAGE_OFFSET);
+	end = round_up(end, PMD_SIZE);
+	if (start >= end || (start < img_end && end > img_start))
+		return;
+	clear_pmds(start, end);
+}
+
+/*
  * Remove what head.S and the boot loader left in kernel space, except
  * the first bank (we run from it and allocate tables from it) and the
  * KASAN early shadow.
@@ -1562,6 +1585,7 @@ static void __init prepare_page_table(void)
 	if (end >= arm_lowmem_limit)
 		end = arm_lowmem_limit;
 	clear_pmds(round_up(__phys_to_virt(end), PMD_SIZE), VMALLOC_START);
+	clear_boot_idmap();
 }
 
 /**
