@@ -238,10 +238,15 @@ static void free_chunks(struct chunks *c)
 		munmap(c->p[--c->n], CHUNK);
 }
 
-/* At least 1 GiB filled, pages above 4 GiB among them, all intact. */
+/*
+ * At least 1 GiB filled (half the user address space if that is less,
+ * with VMSPLIT_1G), pages above 4 GiB among them, all intact.
+ */
 TEST_F_TIMEOUT(highmem, pattern_fill_above_4g, 240)
 {
 	unsigned long long end_pfn = ram_end_pfn();
+	unsigned long task = lpae_task_size(NULL);
+	size_t want = LPAE_SZ_1G;
 	struct chunks c;
 	int i;
 
@@ -250,10 +255,12 @@ TEST_F_TIMEOUT(highmem, pattern_fill_above_4g, 240)
 	if (end_pfn <= LPAE_PFN_4G)
 		SKIP(return, "no RAM above 4 GiB (RAM ends at PFN %#llx)",
 		     end_pfn);
-	ASSERT_EQ(0, fill_until_high(&c, LPAE_SZ_1G, 16384));
+	if (task && want > task / 2)
+		want = task / 2 / CHUNK * CHUNK;
+	ASSERT_EQ(0, fill_until_high(&c, want, 16384));
 	ksft_print_msg("filled %d MiB, %llu pages above 4 GiB, highest PFN %#llx\n",
 		       c.n * 128, c.high_pages, c.max_pfn);
-	EXPECT_GE((size_t)c.n * CHUNK, LPAE_SZ_1G);
+	EXPECT_GE((size_t)c.n * CHUNK, want);
 	EXPECT_GT(c.high_pages, 0);
 	EXPECT_LT(c.max_pfn, end_pfn);
 	for (i = 0; i < c.n; i++) {
@@ -276,7 +283,7 @@ TEST_F_TIMEOUT(highmem, proc_self_mem_above_4g, 240)
 {
 	char *kbuf = malloc(LPAE_PAGE_SIZE), *orig = malloc(LPAE_PAGE_SIZE);
 	struct chunks c;
-	int fd, i;
+	int fd, i, differs;
 
 	LPAE_SETUP_SKIPPED();
 	if (!self->root_pfns)
@@ -297,18 +304,22 @@ TEST_F_TIMEOUT(highmem, proc_self_mem_above_4g, 240)
 		EXPECT_GE(lpae_pfn(va), LPAE_PFN_4G);
 		/* Read through the kernel, compare with the user view. */
 		ASSERT_EQ(LPAE_PAGE_SIZE, pread(fd, orig, LPAE_PAGE_SIZE, off));
-		EXPECT_EQ(0, memcmp(orig, va, LPAE_PAGE_SIZE)) {
+		differs = memcmp(orig, va, LPAE_PAGE_SIZE) != 0;
+		EXPECT_EQ(0, differs) {
 			TH_LOG("kernel read of PFN %#llx differs", lpae_pfn(va));
-			break;
 		}
+		if (differs)
+			break;
 		/* Write through the kernel, read back through user space. */
 		memset(kbuf, 0x3c ^ i, LPAE_PAGE_SIZE);
 		ASSERT_EQ(LPAE_PAGE_SIZE, pwrite(fd, kbuf, LPAE_PAGE_SIZE, off));
-		EXPECT_EQ(0, memcmp(kbuf, va, LPAE_PAGE_SIZE)) {
+		differs = memcmp(kbuf, va, LPAE_PAGE_SIZE) != 0;
+		EXPECT_EQ(0, differs) {
 			TH_LOG("user view of PFN %#llx missed a kernel write",
 			       lpae_pfn(va));
-			break;
 		}
+		if (differs)
+			break;
 		/* Put the pattern back the same way. */
 		ASSERT_EQ(LPAE_PAGE_SIZE, pwrite(fd, orig, LPAE_PAGE_SIZE, off));
 	}
@@ -400,10 +411,10 @@ TEST_F_TIMEOUT(highmem, tmpfs_file_larger_than_lowmem, 300)
 	long long low_kb = lpae_meminfo_kb("LowTotal");
 	long long avail_kb = lpae_meminfo_kb("MemAvailable");
 	unsigned long long high, above4g, low_end = lpae_lowmem_end_pfn();
-	const size_t blk = LPAE_MIB;
+	const size_t blk = LPAE_MIB, win = 256 * LPAE_MIB;
 	uint64_t sum_w = 0, sum_r = 0;
 	struct tmpfs_file t;
-	size_t size, off;
+	size_t size, off, woff;
 	char *buf, *map;
 
 	if (lpae_meminfo_kb("HighTotal") <= 0)
@@ -442,29 +453,44 @@ TEST_F_TIMEOUT(highmem, tmpfs_file_larger_than_lowmem, 300)
 		bad = lpae_verify(buf, blk, 0xf11e ^ off);
 		EXPECT_EQ(-1, bad) {
 			TH_LOG("file offset %#zx reads back wrong", off + (size_t)bad);
-			break;
 		}
+		if (bad != -1)
+			break;
 	}
 	EXPECT_EQ(sum_w, sum_r);
 
-	/* The same pages seen through a shared mapping. */
-	map = mmap(NULL, size, PROT_READ, MAP_SHARED, t.fd, 0);
-	ASSERT_TRUE(map != MAP_FAILED);
-	for (off = 0; off < size; off += blk) {
-		long bad = lpae_verify_sparse(map + off, blk, 0xf11e ^ off);
+	/*
+	 * The same pages seen through a shared mapping, a window at a time:
+	 * the file is larger than a 1G/3G split's user address space.
+	 */
+	high = 0;
+	above4g = 0;
+	for (woff = 0; woff < size; woff += win) {
+		size_t len = size - woff < win ? size - woff : win;
+		unsigned long long h, a;
+		long bad;
 
+		map = mmap(NULL, len, PROT_READ, MAP_SHARED, t.fd, woff);
+		ASSERT_TRUE(map != MAP_FAILED);
+		for (off = 0, bad = -1; off < len && bad == -1; off += blk)
+			bad = lpae_verify_sparse(map + off, blk,
+						 0xf11e ^ (woff + off));
 		EXPECT_EQ(-1, bad) {
-			TH_LOG("mapped file offset %#zx wrong", off + (size_t)bad);
-			break;
+			TH_LOG("mapped file offset %#zx wrong",
+			       woff + off - blk + (size_t)bad);
 		}
+		if (self->root_pfns) {
+			file_census(map, len, low_end, &h, &a);
+			high += h;
+			above4g += a;
+		}
+		munmap(map, len);
 	}
 	if (self->root_pfns) {
-		file_census(map, size, low_end, &high, &above4g);
 		ksft_print_msg("file pages: %llu in highmem, %llu above 4 GiB\n",
 			       high, above4g);
 		EXPECT_GT(high, 0);
 	}
-	munmap(map, size);
 	tmpfs_close(&t);
 	free(buf);
 }
