@@ -236,20 +236,7 @@ FIXTURE_TEARDOWN(cow)
 /* The child overwrites everything; the parent must still see its data. */
 TEST_F_TIMEOUT(cow, child_writes, 120)
 {
-	int status;
-	pid_t pid;
-
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		if (lpae_verify(self->buf, variant->len, 0xc0a) != -1)
-			_exit(1);
-		lpae_fill(self->buf, variant->len, 0xc1d);
-		_exit(lpae_verify(self->buf, variant->len, 0xc1d) == -1 ? 0 : 2);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, lpae_child_rewrites(self->buf, variant->len, 0xc0a, 0xc1d));
 	EXPECT_EQ(-1, lpae_verify(self->buf, variant->len, 0xc0a));
 }
 
@@ -347,24 +334,13 @@ TEST_F_TIMEOUT(cow, frames_split_on_write, 120)
 TEST(shared_anon_is_not_cow)
 {
 	const size_t len = LPAE_MIB;
-	int status;
 	char *p;
-	pid_t pid;
 
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_TRUE(p != MAP_FAILED);
 	lpae_fill(p, len, 1);
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		if (lpae_verify(p, len, 1) != -1)
-			_exit(1);
-		lpae_fill(p, len, 2);
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, lpae_child_rewrites(p, len, 1, 2));
 	EXPECT_EQ(-1, lpae_verify(p, len, 2));
 	munmap(p, len);
 }

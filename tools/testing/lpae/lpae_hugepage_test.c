@@ -147,26 +147,15 @@ TEST_F(hugetlb, frames_are_2m_blocks)
 TEST_F(hugetlb, cow_child_writes)
 {
 	const size_t len = 2 * HPAGE;
-	int status, round;
+	int round;
 	char *p;
-	pid_t pid;
 
 	LPAE_SETUP_SKIPPED();
 	p = map_huge(len, 0);
 	ASSERT_TRUE(p != MAP_FAILED);
 	lpae_fill(p, len, 0xaaa);
 	for (round = 0; round < 4; round++) {
-		pid = fork();
-		ASSERT_GE(pid, 0);
-		if (pid == 0) {
-			if (lpae_verify(p, len, 0xaaa) != -1)
-				_exit(1);
-			lpae_fill(p, len, 0xbbb + round);
-			_exit(lpae_verify(p, len, 0xbbb + round) == -1 ? 0 : 2);
-		}
-		ASSERT_EQ(pid, waitpid(pid, &status, 0));
-		EXPECT_TRUE(WIFEXITED(status));
-		EXPECT_EQ(0, WEXITSTATUS(status));
+		EXPECT_EQ(0, lpae_child_rewrites(p, len, 0xaaa, 0xbbb + round));
 		EXPECT_EQ(-1, lpae_verify(p, len, 0xaaa));
 		/* The child's copies went back to the pool. */
 		EXPECT_EQ(self->free0 - 2, huge_free());
@@ -218,24 +207,13 @@ TEST_F(hugetlb, cow_parent_writes)
 /* MAP_SHARED huge pages are shared, not copied. */
 TEST_F(hugetlb, shared_across_fork)
 {
-	int status;
 	char *p;
-	pid_t pid;
 
 	LPAE_SETUP_SKIPPED();
 	p = map_huge(HPAGE, 1);
 	ASSERT_TRUE(p != MAP_FAILED);
 	lpae_fill(p, HPAGE, 5);
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		if (lpae_verify(p, HPAGE, 5) != -1)
-			_exit(1);
-		lpae_fill(p, HPAGE, 6);
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, lpae_child_rewrites(p, HPAGE, 5, 6));
 	EXPECT_EQ(-1, lpae_verify(p, HPAGE, 6));
 	EXPECT_EQ(self->free0 - 1, huge_free());
 	ASSERT_EQ(0, munmap(p, HPAGE));

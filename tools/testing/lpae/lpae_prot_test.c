@@ -221,6 +221,19 @@ TEST_F(xn, exec_from_readonly_page_faults)
 	}
 }
 
+/*
+ * Write a function returning @value into @page, switch the page to RX
+ * and call it. Returns what lpae_call() does (0, or the signal), -1 if
+ * mprotect() failed; *@fn is the function's address.
+ */
+static int call_as_rx(void *page, int value, void **fn, int *r)
+{
+	*fn = lpae_emit_ret(page, value);
+	if (mprotect(page, LPAE_PAGE_SIZE, PROT_READ | PROT_EXEC))
+		return -1;
+	return lpae_call(*fn, r, NULL);
+}
+
 /* Written as RW, then switched to RX: runs and returns its value. */
 TEST_F(xn, exec_from_rx_page_works)
 {
@@ -228,10 +241,7 @@ TEST_F(xn, exec_from_rx_page_works)
 	void *fn;
 	int r = -1;
 
-	fn = lpae_emit_ret(self->page, 42);
-	ASSERT_EQ(0, mprotect(self->page, LPAE_PAGE_SIZE,
-			      PROT_READ | PROT_EXEC));
-	EXPECT_EQ(0, lpae_call(fn, &r, NULL));
+	EXPECT_EQ(0, call_as_rx(self->page, 42, &fn, &r));
 	EXPECT_EQ(42, r);
 	/* ...and the RX page is not writable. */
 	EXPECT_EQ(SIGSEGV, lpae_write32(self->page, 0, NULL));
@@ -261,10 +271,7 @@ TEST_F(xn, exec_revoked_by_mprotect)
 	void *fn;
 	int r = -1;
 
-	fn = lpae_emit_ret(self->page, 42);
-	ASSERT_EQ(0, mprotect(self->page, LPAE_PAGE_SIZE,
-			      PROT_READ | PROT_EXEC));
-	ASSERT_EQ(0, lpae_call(fn, &r, NULL));
+	ASSERT_EQ(0, call_as_rx(self->page, 42, &fn, &r));
 	ASSERT_EQ(42, r);
 	ASSERT_EQ(0, mprotect(self->page, LPAE_PAGE_SIZE, PROT_READ));
 	r = -1;

@@ -15,6 +15,7 @@
 #include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lpae_util.h"
@@ -299,6 +300,25 @@ long lpae_verify(const void *buf, size_t len, uint64_t seed)
 				return (long)(pg * LPAE_PAGE_SIZE + i * 8);
 	}
 	return -1;
+}
+
+int lpae_child_rewrites(void *p, size_t len, uint64_t old, uint64_t new)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (lpae_verify(p, len, old) != -1)
+			_exit(1);
+		lpae_fill(p, len, new);
+		_exit(lpae_verify(p, len, new) == -1 ? 0 : 2);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
 
 static const size_t sparse_idx[] = {

@@ -55,6 +55,13 @@ long lpae_verify(const void *buf, size_t len, uint64_t seed);
 /* Sparse variants touch three words per page (first, middle, last). */
 void lpae_fill_sparse(void *buf, size_t len, uint64_t seed);
 long lpae_verify_sparse(const void *buf, size_t len, uint64_t seed);
+/*
+ * Fork a child that finds @len bytes at @p filled with pattern @old,
+ * overwrites them with pattern @new and reads that back. Returns the
+ * child's exit status: 0 when it did, 1 when @old was not there, 2 when
+ * @new did not stick; -1 when fork() or waitpid() failed.
+ */
+int lpae_child_rewrites(void *p, size_t len, uint64_t old, uint64_t new);
 
 /* Faults: run an access and report the signal it raised (0 if none). */
 struct lpae_fault {
