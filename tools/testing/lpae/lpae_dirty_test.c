@@ -135,6 +135,62 @@ TEST_F(dirty, clean_page_write_faults_once)
 	}
 }
 
+/*
+ * A shared file page that a read fault mapped is writable but clean, and
+ * young. ARMv7 has no hardware dirty-bit management, so the entry is
+ * stored read-only to the hardware (AP[2]) until the first store, which
+ * must fault once so that the kernel marks it dirty; the second store
+ * must not. Unlike MADV_FREE above, nothing here is old, so an access
+ * flag fault cannot stand in for the permission fault. A kernel that
+ * stores clean entries writable loses these faults, and with them the
+ * dirty state of file pages.
+ */
+TEST(shared_clean_page_write_faults_once)
+{
+	const size_t stride = 4 * LPAE_PAGE_SIZE, len = 16 * stride;
+	volatile uint32_t *w;
+	long f0, f1, f2;
+	uint32_t v;
+	char *p;
+	int fd, i;
+
+	fd = lpae_tmpfile_fill(len, 0x5a);
+	ASSERT_GE(fd, 0);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_TRUE(p != MAP_FAILED);
+	for (i = 0; i < 16; i++)	/* read faults: clean, young entries */
+		v = *(volatile uint32_t *)(p + i * stride);
+	(void)v;
+
+	f0 = lpae_minflt();
+	for (i = 0; i < 16; i++) {
+		w = (volatile uint32_t *)(p + i * stride);
+		w[1] = 0xf000 + i;
+	}
+	f1 = lpae_minflt();
+	for (i = 0; i < 16; i++) {
+		w = (volatile uint32_t *)(p + i * stride);
+		w[2] = 0xf100 + i;
+	}
+	f2 = lpae_minflt();
+	ksft_print_msg("first stores: %ld faults, second stores: %ld\n",
+		       f1 - f0, f2 - f1);
+	EXPECT_GE(f1 - f0, 16) {
+		TH_LOG("stores to clean shared pages did not all fault");
+	}
+	EXPECT_LE(f1 - f0, 16 + FAULT_SLACK);
+	EXPECT_LE(f2 - f1, 2);
+	for (i = 0; i < 16; i++) {
+		uint32_t got[3];
+
+		ASSERT_EQ(sizeof(got), pread(fd, got, sizeof(got), i * stride));
+		EXPECT_EQ(0xf000 + i, got[1]);
+		EXPECT_EQ(0xf100 + i, got[2]);
+	}
+	munmap(p, len);
+	close(fd);
+}
+
 /* clear_refs makes every page old; an access makes it young again. */
 TEST_F(dirty, clear_refs_then_access_is_referenced)
 {

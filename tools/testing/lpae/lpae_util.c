@@ -321,6 +321,25 @@ int lpae_child_rewrites(void *p, size_t len, uint64_t old, uint64_t new)
 	return WEXITSTATUS(status);
 }
 
+int lpae_tmpfile_fill(size_t len, int byte)
+{
+	char buf[LPAE_PAGE_SIZE];
+	size_t off;
+	int fd;
+
+	fd = memfd_create("lpae", MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	memset(buf, byte, sizeof(buf));
+	for (off = 0; off < len; off += sizeof(buf)) {
+		if (pwrite(fd, buf, sizeof(buf), off) != sizeof(buf)) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
 static const size_t sparse_idx[] = {
 	0, WORDS_PER_PAGE / 2, WORDS_PER_PAGE - 1
 };

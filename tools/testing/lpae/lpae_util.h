@@ -62,6 +62,8 @@ long lpae_verify_sparse(const void *buf, size_t len, uint64_t seed);
  * @new did not stick; -1 when fork() or waitpid() failed.
  */
 int lpae_child_rewrites(void *p, size_t len, uint64_t old, uint64_t new);
+/* A memfd (tmpfs) file of @len bytes, each @byte; its fd or -1. */
+int lpae_tmpfile_fill(size_t len, int byte);
 
 /* Faults: run an access and report the signal it raised (0 if none). */
 struct lpae_fault {
