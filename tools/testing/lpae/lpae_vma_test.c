@@ -317,7 +317,7 @@ TEST_F_TIMEOUT(churn, sparse_1g_mapping, 120)
 	while (task && len > task / 2)
 		len /= 2;
 	n = len / LPAE_SZ_2M;
-	ksft_print_msg("%zu MiB, %zu level-3 tables\n", len >> 20, n);
+	ksft_print_msg("%zu MiB, %zu 2 MiB boundaries\n", len >> 20, n);
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	ASSERT_TRUE(p != MAP_FAILED);
