@@ -30,10 +30,10 @@ PROC=arch/arm/mm/proc-v7-3level.S
 # panic rather than the boot timeout: the boots get softlockup_panic=1.
 FAULTS="
 xn       | $PROC | s/^(ENTRY\(cpu_v7_set_pte_ext\)\n)/\$1\tbic\tpte_hi, pte_hi, #(L_PTE_XN >> 32)\n/m | lpae_prot_test
-rdonly   | $PROC | s/^\torrne\tpte_lo, pte_lo, #PTE_AP2.*\n//m | lpae_prot_test
-ap2-kept | $PROC | s/^\tbic\tpte_lo, pte_lo, #PTE_AP2.*\n//m | lpae_dirty_test
-clean    | $PROC | s/^\torreq\tpte_lo, pte_lo, #PTE_AP2.*\n//m | lpae_dirty_test
-young    | $PROC | s/^(\tbic\tpte_lo, pte_lo, #PTE_AP2.*\n)/\$1\torr\tpte_lo, pte_lo, #L_PTE_YOUNG\n/m | lpae_dirty_test
+rdonly   | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\tbic\tip, ip, #(L_PTE_RDONLY >> 32)\n/m | lpae_prot_test
+ap2-kept | $PROC | s/^\tbiceq\tpte_lo, pte_lo, #PTE_AP2.*\n//m | lpae_dirty_test
+clean    | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\torr\tip, ip, #(L_PTE_DIRTY >> 32)\n/m | lpae_dirty_test
+young    | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\torr\tpte_lo, pte_lo, #L_PTE_YOUNG\n/m | lpae_dirty_test
 asid     | $PROC | s/^\torr\tpgd_hi, pgd_hi, r2, lsl.*\n//m | lpae_process_test
 pgd-leak | arch/arm/mm/pgd.c | s/^\tkmem_cache_free\(pgd_cache, pgd\);\n//m | lpae_process_test
 "

@@ -167,11 +167,14 @@ ENTRY(cpu_v7_set_pte_ext)
 	tst	pte_hi, #(L_PTE_NONE >> 32)
 	bicne	pte_lo, pte_lo, #L_PTE_VALID	@ PROT_NONE: not valid
 	bne	1f
-	bic	pte_lo, pte_lo, #PTE_AP2	@ derived afresh, see above
-	tst	pte_hi, #(L_PTE_DIRTY >> 32)
-	orreq	pte_lo, pte_lo, #PTE_AP2	@ clean: read-only
-	tst	pte_hi, #(L_PTE_RDONLY >> 32)
-	orrne	pte_lo, pte_lo, #PTE_AP2	@ read-only
+	/*
+	 * Hardware-writable only when DIRTY is the one of the two bits
+	 * set; AP[2] is written both ways, never kept from an old store.
+	 */
+	and	ip, pte_hi, #((L_PTE_DIRTY | L_PTE_RDONLY) >> 32)
+	teq	ip, #(L_PTE_DIRTY >> 32)
+	biceq	pte_lo, pte_lo, #PTE_AP2	@ dirty and writable
+	orrne	pte_lo, pte_lo, #PTE_AP2	@ clean or read-only
 1:	strd	r2, r3, [r0]
 	ALT_SMP(W(nop))
 	ALT_UP(mcr	p15, 0, r0, c7, c10, 1)	@ DCCMVAC: clean the entry
