@@ -93,6 +93,11 @@ def check_qemu(args, ram_mb):
 def qemu_command(args, ram_mb):
     append = ["console=ttyAMA0", "panic=-1", "rdinit=/init",
               f"lpae_mode={args.mode}"]
+    # Lets the PGD fault injection test scope failslab to the PGD cache
+    # (6.1's sysfs failslab flag is read-only). Not for benchmarks: any
+    # slub_debug string switches SLUB's debug checks on.
+    if "lpae_mode=bench" not in args.append:
+        append.append("slub_debug=A,pgd_lpae")
     managed = managed_ram_mb(ram_mb, args.append)
     if managed is not None:
         append.append(f"lpae_ram={managed}")
