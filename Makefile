@@ -44,7 +44,7 @@ export LPAE_WORK := $(WORK)
 all: help
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,/^$$/p' Makefile | sed '$$d; s/^# \{0,1\}//'
 
 setup:
 	@bash harness/setup.sh $(B)/cache
