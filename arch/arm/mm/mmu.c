@@ -58,6 +58,7 @@
 #include <linux/kernel.h>
 #include <linux/memblock.h>
 #include <linux/mman.h>
+#include <linux/pgalloc.h>
 #include <linux/pgtable.h>
 #include <linux/sizes.h>
 #include <linux/vmalloc.h>
@@ -72,7 +73,6 @@
 #include <asm/mach/map.h>
 #include <asm/mach/pci.h>
 #include <asm/memory.h>
-#include <asm/pgalloc.h>
 #include <asm/procinfo.h>
 #include <asm/sections.h>
 #include <asm/setup.h>
@@ -802,13 +802,13 @@ static pte_t * __init early_pte_table(pmd_t *pmd, unsigned long addr,
 /* The mapper                                                          */
 /* ------------------------------------------------------------------ */
 
-/**
- * enum map_step - what the mapper does for one pmd-sized chunk
- * @MAP_STEP_PAGES: descend into a table and write page descriptors
- * @MAP_STEP_SECTION: write section (classic) / level-2 block (LPAE)
- *	descriptors
- * @MAP_STEP_SUPERSECTION: classic only, 16 MiB supersections for
- *	physical addresses above 4 GiB
+/*
+ * What the mapper does for one pmd-sized chunk:
+ * MAP_STEP_PAGES: descend into a table and write page descriptors;
+ * MAP_STEP_SECTION: write section (classic) or level-2 block (LPAE)
+ *	descriptors;
+ * MAP_STEP_SUPERSECTION: classic only, 16 MiB supersections for
+ *	physical addresses above 4 GiB.
  */
 enum map_step {
 	MAP_STEP_PAGES,
@@ -1427,10 +1427,12 @@ static int __init early_vmalloc(char *arg)
 }
 early_param("vmalloc", early_vmalloc);
 
+#ifdef CONFIG_PHYS_ADDR_T_64BIT
 /*
  * Memory the translation tables cannot address (above the 40-bit output
  * range of B3.6 with LPAE) is dropped, with a message, instead of being
- * mapped at a truncated address.
+ * mapped at a truncated address. A 32-bit phys_addr_t cannot name such
+ * memory in the first place.
  */
 static void __init drop_unreachable_memory(void)
 {
@@ -1446,11 +1448,16 @@ static void __init drop_unreachable_memory(void)
 
 		if (end <= limit)
 			continue;
-		pr_warn("Ignoring RAM at %pa-%pa: above the %d-bit physical address limit\n",
-			&from, &end, (int)ilog2(limit));
+		pr_warn("Ignoring RAM at %pa-%pa: at or above %#llx, beyond what the page tables address\n",
+			&from, &end, limit);
 	}
 	memblock_remove(limit, memblock_end_of_DRAM() - limit);
 }
+#else
+static void __init drop_unreachable_memory(void)
+{
+}
+#endif
 
 /**
  * adjust_lowmem_bounds() - decide what RAM is lowmem

@@ -16,16 +16,16 @@
  */
 #include <linux/build_bug.h>
 #include <linux/cache.h>
+#include <linux/cacheflush.h>
 #include <linux/gfp.h>
 #include <linux/init.h>
 #include <linux/mm.h>
+#include <linux/pgalloc.h>
 #include <linux/pgtable.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include <asm/cacheflush.h>
 #include <asm/cp15.h>
-#include <asm/pgalloc.h>
 #include <asm/tlbflush.h>
 
 /*

@@ -134,11 +134,11 @@ static void ioremap_high_test(struct kunit *test)
 			       &phys);
 
 	dev = ioremap(phys, IOREMAP_TEST_SIZE);
-	KUNIT_ASSERT_NOT_NULL(test, dev);
+	KUNIT_ASSERT_FALSE_MSG(test, !dev, "ioremap() failed");
 	wc = ioremap_wc(phys, IOREMAP_TEST_SIZE);
 	if (!wc)
 		iounmap(dev);
-	KUNIT_ASSERT_NOT_NULL(test, wc);
+	KUNIT_ASSERT_FALSE_MSG(test, !wc, "ioremap_wc() failed");
 
 	ioremap_test_check_ptes(test, "ioremap", dev, L_PTE_MT_DEV_SHARED,
 				MAIR_ATTR_DEVICE);

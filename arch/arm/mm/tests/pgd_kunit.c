@@ -7,13 +7,13 @@
  */
 #include <kunit/test.h>
 #include <linux/mm.h>
+#include <linux/pgalloc.h>
 #include <linux/pgtable.h>
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/sort.h>
 
 #include <asm/cp15.h>
-#include <asm/pgalloc.h>
 
 #define PGD_TEST_COUNT	1000
 

@@ -19,12 +19,12 @@
 #include <linux/kthread.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/pgtable.h>
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/smp.h>
 
 #include <asm/mmu.h>
-#include <asm/pgtable.h>
 #include <asm/proc-fns.h>
 #include <asm/smp_plat.h>
 
