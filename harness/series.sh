@@ -148,7 +148,9 @@ snapshot() {
 put_file() {
 	[ -f "$STAGE/$1" ] || return 1
 	mkdir -p "$(dirname "$GIT_TREE/$1")"
-	cp -p "$STAGE/$1" "$GIT_TREE/$1"
+	# A fresh mtime: the build of this step must see the file as newer
+	# than the objects the previous step left in the shared output.
+	cp "$STAGE/$1" "$GIT_TREE/$1"
 }
 
 # Which step a file of ours belongs to.
