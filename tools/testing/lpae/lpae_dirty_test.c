@@ -88,6 +88,20 @@ TEST_F(dirty, first_write_sets_dirty)
 }
 
 /*
+ * Store @base + i into 32-bit word @word of 16 pages, @stride apart,
+ * starting at @p; returns the minor faults the stores took.
+ */
+static long store_16(char *p, size_t stride, int word, uint32_t base)
+{
+	long before = lpae_minflt();
+	int i;
+
+	for (i = 0; i < 16; i++)
+		((volatile uint32_t *)(p + i * stride))[word] = base + i;
+	return lpae_minflt() - before;
+}
+
+/*
  * MADV_FREE cleans the pages without unmapping them.  The first store to
  * each then takes exactly one fault and the page is dirty again; a second
  * store takes none.  If the hardware let a clean page be written without
@@ -96,7 +110,7 @@ TEST_F(dirty, first_write_sets_dirty)
  */
 TEST_F(dirty, clean_page_write_faults_once)
 {
-	long f0, f1, f2;
+	long first, second;
 	int i;
 
 	lpae_fill(self->buf, LEN, 0xd1e7);
@@ -109,23 +123,15 @@ TEST_F(dirty, clean_page_write_faults_once)
 	EXPECT_EQ(0, lpae_smaps_kb(self->buf, "Private_Dirty"));
 	EXPECT_GT(lpae_smaps_kb(self->buf, "LazyFree"), 0);
 
-	f0 = lpae_minflt();
-	for (i = 0; i < 16; i++)
-		*(volatile uint32_t *)(self->buf + i * 4 * LPAE_PAGE_SIZE + 8) =
-			0xd000 + i;
-	f1 = lpae_minflt();
-	for (i = 0; i < 16; i++)
-		*(volatile uint32_t *)(self->buf + i * 4 * LPAE_PAGE_SIZE + 12) =
-			0xe000 + i;
-	f2 = lpae_minflt();
-
+	first = store_16(self->buf, 4 * LPAE_PAGE_SIZE, 2, 0xd000);
+	second = store_16(self->buf, 4 * LPAE_PAGE_SIZE, 3, 0xe000);
 	ksft_print_msg("first stores: %ld faults, second stores: %ld\n",
-		       f1 - f0, f2 - f1);
-	EXPECT_GE(f1 - f0, 16) {
+		       first, second);
+	EXPECT_GE(first, 16) {
 		TH_LOG("stores to clean pages did not all fault");
 	}
-	EXPECT_LE(f1 - f0, 16 + FAULT_SLACK);
-	EXPECT_LE(f2 - f1, 2);
+	EXPECT_LE(first, 16 + FAULT_SLACK);
+	EXPECT_LE(second, 2);
 	EXPECT_EQ(KB(16), lpae_smaps_kb(self->buf, "Private_Dirty"));
 	for (i = 0; i < 16; i++) {
 		uint32_t *w = (uint32_t *)(self->buf + i * 4 * LPAE_PAGE_SIZE);
@@ -148,8 +154,7 @@ TEST_F(dirty, clean_page_write_faults_once)
 TEST(shared_clean_page_write_faults_once)
 {
 	const size_t stride = 4 * LPAE_PAGE_SIZE, len = 16 * stride;
-	volatile uint32_t *w;
-	long f0, f1, f2;
+	long first, second;
 	uint32_t v;
 	char *p;
 	int fd, i;
@@ -162,24 +167,15 @@ TEST(shared_clean_page_write_faults_once)
 		v = *(volatile uint32_t *)(p + i * stride);
 	(void)v;
 
-	f0 = lpae_minflt();
-	for (i = 0; i < 16; i++) {
-		w = (volatile uint32_t *)(p + i * stride);
-		w[1] = 0xf000 + i;
-	}
-	f1 = lpae_minflt();
-	for (i = 0; i < 16; i++) {
-		w = (volatile uint32_t *)(p + i * stride);
-		w[2] = 0xf100 + i;
-	}
-	f2 = lpae_minflt();
+	first = store_16(p, stride, 1, 0xf000);
+	second = store_16(p, stride, 2, 0xf100);
 	ksft_print_msg("first stores: %ld faults, second stores: %ld\n",
-		       f1 - f0, f2 - f1);
-	EXPECT_GE(f1 - f0, 16) {
+		       first, second);
+	EXPECT_GE(first, 16) {
 		TH_LOG("stores to clean shared pages did not all fault");
 	}
-	EXPECT_LE(f1 - f0, 16 + FAULT_SLACK);
-	EXPECT_LE(f2 - f1, 2);
+	EXPECT_LE(first, 16 + FAULT_SLACK);
+	EXPECT_LE(second, 2);
 	for (i = 0; i < 16; i++) {
 		uint32_t got[3];
 
