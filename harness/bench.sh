@@ -60,7 +60,7 @@ for boot in $BOOTS; do
 	python3 tools/testing/lpae/run_qemu.py --kernel "$k/arch/arm/boot/zImage" \
 		--dtb "$k/arch/arm/boot/dts/$DTB" --initrd "$INITRD" \
 		--mem "$mem" --smp 1 --icount --timeout "$TIMEOUT" \
-		--append lpae_mode=bench --append maxcpus=1 \
+		--mode bench --append maxcpus=1 \
 		--label "bench-$boot" --log "$log" ||
 		failed=$((failed + 1))
 done

@@ -96,7 +96,7 @@ def qemu_command(args, ram_mb):
     # Lets the PGD fault injection test scope failslab to the PGD cache
     # (6.1's sysfs failslab flag is read-only). Not for benchmarks: any
     # slub_debug string switches SLUB's debug checks on.
-    if "lpae_mode=bench" not in args.append:
+    if args.mode == "test":
         append.append("slub_debug=A,pgd_lpae")
     managed = managed_ram_mb(ram_mb, args.append)
     if managed is not None:
@@ -223,7 +223,8 @@ def main():
     ap.add_argument("--cpu", default="cortex-a15")
     ap.add_argument("--qemu", default="qemu-system-arm")
     ap.add_argument("--timeout", type=int, default=900, help="seconds")
-    ap.add_argument("--mode", choices=["test", "shell"], default="test")
+    ap.add_argument("--mode", choices=["test", "bench", "shell"],
+                    default="test")
     ap.add_argument("--icount", action="store_true")
     ap.add_argument("--append", action="append", default=[],
                     help="extra kernel command-line words")
