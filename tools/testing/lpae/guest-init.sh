@@ -6,7 +6,8 @@
 # /lpae/tests.list between marker lines that run_qemu.py reads, and
 # powers the machine off. lpae_mode=shell on the kernel command line
 # gives an interactive shell instead; lpae_tests=prog1,prog2 runs only
-# those selftest programs.
+# those selftest programs; lpae_quick=1 runs the stress cases at their
+# quick sizes (LPAE_QUICK, see lpae_util.h).
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -25,6 +26,7 @@ for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	lpae_mode=*) mode=${arg#lpae_mode=} ;;
 	lpae_ram=*) LPAE_RAM_MB=${arg#lpae_ram=}; export LPAE_RAM_MB ;;
+	lpae_quick=*) LPAE_QUICK=${arg#lpae_quick=}; export LPAE_QUICK ;;
 	lpae_timeout=*) timeout_s=${arg#lpae_timeout=} ;;
 	lpae_tests=*) only=$(echo "${arg#lpae_tests=}" | tr , ' ') ;;
 	esac
@@ -32,7 +34,7 @@ done
 
 cpus=$(grep -c ^processor /proc/cpuinfo)
 echo "LPAE-INIT: at $(uptime_s)s mode=$mode" \
-	"ram_mb=${LPAE_RAM_MB:-unknown} cpus=$cpus"
+	"ram_mb=${LPAE_RAM_MB:-unknown} cpus=$cpus quick=${LPAE_QUICK:-0}"
 grep -E '^(MemTotal|LowTotal|HighTotal|PageTables):' /proc/meminfo | sed 's/^/LPAE-MEMINFO: /'
 grep 'System RAM' /proc/iomem | sed 's/^ */LPAE-IOMEM: /'
 /lpae/lpae_highpage 2>&1 | sed 's/^/LPAE-HIGHPAGE: /'

@@ -245,15 +245,20 @@ TEST_F(dirty, ageing_rounds)
 	EXPECT_EQ(-1, lpae_verify(self->buf, LEN, 0x0c33));
 }
 
-/* COW after fork(), one page to 64 MiB, aligned and straddling 2 MiB. */
+/*
+ * COW after fork(), one page to 64 MiB (8 MiB in a quick boot), aligned
+ * and straddling 2 MiB.
+ */
 FIXTURE(cow) {
 	char *map;
 	size_t map_len;
 	char *buf;
+	size_t len;
 };
 
 FIXTURE_VARIANT(cow) {
 	size_t len;
+	size_t quick_len;	/* in a quick boot, if smaller */
 	bool straddle;	/* start one page below a 2 MiB boundary */
 };
 
@@ -261,13 +266,17 @@ FIXTURE_VARIANT_ADD(cow, page) { .len = LPAE_PAGE_SIZE };
 FIXTURE_VARIANT_ADD(cow, pages_64k) { .len = 16 * LPAE_PAGE_SIZE };
 FIXTURE_VARIANT_ADD(cow, straddle_2m) {
 	.len = LPAE_SZ_2M + 2 * LPAE_PAGE_SIZE, .straddle = true };
-FIXTURE_VARIANT_ADD(cow, size_64m) { .len = 64 * LPAE_MIB };
+FIXTURE_VARIANT_ADD(cow, large) {
+	.len = 64 * LPAE_MIB, .quick_len = 8 * LPAE_MIB };
 
 FIXTURE_SETUP(cow)
 {
 	uintptr_t a;
 
-	self->map_len = variant->len + 2 * LPAE_SZ_2M;
+	self->len = variant->len;
+	if (variant->quick_len)
+		self->len = lpae_scaled(variant->len, variant->quick_len);
+	self->map_len = self->len + 2 * LPAE_SZ_2M;
 	self->map = mmap(NULL, self->map_len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_TRUE(self->map != MAP_FAILED);
@@ -276,7 +285,7 @@ FIXTURE_SETUP(cow)
 	if (variant->straddle)
 		a = a + LPAE_SZ_2M - LPAE_PAGE_SIZE;
 	self->buf = (char *)a;
-	lpae_fill(self->buf, variant->len, 0xc0a);
+	lpae_fill(self->buf, self->len, 0xc0a);
 }
 
 FIXTURE_TEARDOWN(cow)
@@ -288,8 +297,8 @@ FIXTURE_TEARDOWN(cow)
 /* The child overwrites everything; the parent must still see its data. */
 TEST_F_TIMEOUT(cow, child_writes, 120)
 {
-	EXPECT_EQ(0, lpae_child_rewrites(self->buf, variant->len, 0xc0a, 0xc1d));
-	EXPECT_EQ(-1, lpae_verify(self->buf, variant->len, 0xc0a));
+	EXPECT_EQ(0, lpae_child_rewrites(self->buf, self->len, 0xc0a, 0xc1d));
+	EXPECT_EQ(-1, lpae_verify(self->buf, self->len, 0xc0a));
 }
 
 /* The parent overwrites everything; the waiting child sees the old data. */
@@ -306,13 +315,13 @@ TEST_F_TIMEOUT(cow, parent_writes, 120)
 		close(go[1]);
 		if (read(go[0], &c, 1) != 1)
 			_exit(3);
-		if (lpae_verify(self->buf, variant->len, 0xc0a) != -1)
+		if (lpae_verify(self->buf, self->len, 0xc0a) != -1)
 			_exit(1);
-		lpae_fill(self->buf, variant->len, 0x111);
-		_exit(lpae_verify(self->buf, variant->len, 0x111) == -1 ? 0 : 2);
+		lpae_fill(self->buf, self->len, 0x111);
+		_exit(lpae_verify(self->buf, self->len, 0x111) == -1 ? 0 : 2);
 	}
 	close(go[0]);
-	lpae_fill(self->buf, variant->len, 0xbad);
+	lpae_fill(self->buf, self->len, 0xbad);
 	ASSERT_EQ(1, write(go[1], &c, 1));
 	close(go[1]);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -321,7 +330,7 @@ TEST_F_TIMEOUT(cow, parent_writes, 120)
 		TH_LOG("child saw the parent's stores (status %d)",
 		       WEXITSTATUS(status));
 	}
-	EXPECT_EQ(-1, lpae_verify(self->buf, variant->len, 0xbad));
+	EXPECT_EQ(-1, lpae_verify(self->buf, self->len, 0xbad));
 }
 
 /*
@@ -331,7 +340,7 @@ TEST_F_TIMEOUT(cow, parent_writes, 120)
  */
 TEST_F_TIMEOUT(cow, frames_split_on_write, 120)
 {
-	size_t idx[3] = { 0, variant->len / 2, variant->len - LPAE_PAGE_SIZE };
+	size_t idx[3] = { 0, self->len / 2, self->len - LPAE_PAGE_SIZE };
 	uint64_t before[3];
 	int status, i;
 	bool pfns = lpae_pfns_visible();
@@ -379,7 +388,7 @@ TEST_F_TIMEOUT(cow, frames_split_on_write, 120)
 
 		EXPECT_EQ(LPAE_PM_PFN(before[i]), LPAE_PM_PFN(e));
 	}
-	EXPECT_EQ(-1, lpae_verify(self->buf, variant->len, 0xc0a));
+	EXPECT_EQ(-1, lpae_verify(self->buf, self->len, 0xc0a));
 }
 
 /* MAP_SHARED anonymous memory is not copied: stores cross fork(). */

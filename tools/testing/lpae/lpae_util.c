@@ -159,6 +159,18 @@ long lpae_ram_mb(void)
 	return s ? strtol(s, NULL, 0) : 0;
 }
 
+bool lpae_quick(void)
+{
+	const char *s = getenv("LPAE_QUICK");
+
+	return s && strcmp(s, "0");
+}
+
+long lpae_scaled(long full, long quick)
+{
+	return lpae_quick() ? quick : full;
+}
+
 int lpae_zone_span(const char *zone, unsigned long long *start_pfn,
 		   unsigned long long *spanned, unsigned long long *present)
 {

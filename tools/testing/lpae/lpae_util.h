@@ -34,6 +34,14 @@ int lpae_vma_count(uintptr_t start, uintptr_t end);
 int lpae_vma_perms(const void *addr, char perms[5], uintptr_t *start,
 		   uintptr_t *end);
 long lpae_ram_mb(void);
+/*
+ * The size of a stress case: @full in the reference boot, @quick when the
+ * boot runs the suite quickly (lpae_quick=1 on the kernel command line,
+ * which /init passes on as LPAE_QUICK=1). make test runs the stress sizes
+ * once, in the 6 GiB reference boot, and the quick sizes everywhere else.
+ */
+bool lpae_quick(void);
+long lpae_scaled(long full, long quick);
 int lpae_zone_span(const char *zone, unsigned long long *start_pfn,
 		   unsigned long long *spanned, unsigned long long *present);
 

@@ -344,7 +344,9 @@ TEST_F_TIMEOUT(churn, sparse_1g_mapping, 120)
 }
 
 #define SLOTS	24
-#define ITERS	1000
+/* Iterations of the random loop: the reference boot, a quick boot. */
+#define ITERS		1000
+#define QUICK_ITERS	200
 
 struct slot {
 	char *p;
@@ -364,23 +366,24 @@ static size_t rand_pages(uint64_t *rs)
 }
 
 /*
- * 1000 random steps over 24 slots: map, unmap whole or in part, mprotect
- * and check, grow or shrink with mremap, fork and verify everything in
- * the child.  Every step verifies the slot it touched.
+ * 1000 random steps (200 in a quick boot) over 24 slots: map, unmap
+ * whole or in part, mprotect and check, grow or shrink with mremap, fork
+ * and verify everything in the child.  Every step verifies the slot it
+ * touched.
  */
-TEST_F_TIMEOUT(churn, random_map_unmap_1000, 180)
+TEST_F_TIMEOUT(churn, random_map_unmap, 180)
 {
 	const char *env = getenv("LPAE_SEED");
 	uint64_t seed = env ? strtoull(env, NULL, 0) : 0x1a2e5eedULL;
 	unsigned int ops[8] = { 0 };
 	struct slot sl[SLOTS];
+	int it, i, status, iters = lpae_scaled(ITERS, QUICK_ITERS);
 	uint64_t rs = seed;
-	int it, i, status;
 
-	ksft_print_msg("random churn seed %#llx (set LPAE_SEED to replay)\n",
-		       (unsigned long long)seed);
+	ksft_print_msg("random churn: %d iterations, seed %#llx (set LPAE_SEED to replay)\n",
+		       iters, (unsigned long long)seed);
 	memset(sl, 0, sizeof(sl));
-	for (it = 0; it < ITERS; it++) {
+	for (it = 0; it < iters; it++) {
 		struct slot *s = &sl[lpae_rand(&rs) % SLOTS];
 		uint32_t op = lpae_rand(&rs) % 8;
 		size_t k;
