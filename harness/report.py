@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Add up the verdicts that run_qemu.py wrote, one JSON file per boot.
 
-  report.py [--summary VERSION] [--failed-builds N] [--check RC LOG]
+  report.py [--summary VERSION] [--failed-builds N]
+            [--check-rc-file RCFILE LOG]
             VERDICT.json...
 
 Prints one line per boot, the failures, and last a line
@@ -48,6 +49,7 @@ def summary(v, version):
     print(f"base tree:        linux-source-6.1 {version}")
     print(f"QEMU:             -M {v['machine']} -cpu {v['cpu']} -smp {v['smp']} "
           f"-m {v['mem_mb']}M")
+    print(f"boot to /init:    {v.get('init_seconds') or '?'} s wall")
     print(f"MemTotal:         {gib(mem.get('MemTotal'))}")
     print(f"LowTotal:         {gib(mem.get('LowTotal'))}")
     print(f"HighTotal:        {gib(mem.get('HighTotal'))}")
@@ -59,6 +61,15 @@ def summary(v, version):
     print(f"                  {first(facts, 'LPAE-PGD-CACHE', '')}")
 
 
+def read_rc(path):
+    """The exit status a job wrote to @path; 1 when it wrote none."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return 1
+
+
 def main():
     args = sys.argv[1:]
     version, failed_builds = None, 0
@@ -67,8 +78,8 @@ def main():
     if args[:1] == ["--failed-builds"]:
         failed_builds, args = int(args[1]), args[2:]
     check = None
-    if args[:1] == ["--check"]:
-        check, args = (int(args[1]), args[2]), args[3:]
+    if args[:1] == ["--check-rc-file"]:
+        check, args = (read_rc(args[1]), args[2]), args[3:]
     verdicts = []
     for path in args:
         try:
@@ -92,8 +103,9 @@ def main():
         passed += k["pass"] + s["pass"] + healthy
         failed += k["fail"] + s["fail"] + (not healthy)
         skipped += k["skip"] + s["skip"]
+        init = v.get("init_seconds")
         print(f"{v['label']:<22} {'ok ' if healthy else 'BAD'} {v['seconds']:>6}s  "
-              f"kunit {k['pass']}/{k['fail']}/{k['skip']}  "
+              f"init {f'{init:4.1f}s' if init else '   ?'}  kunit {k['pass']}/{k['fail']}/{k['skip']}  "
               f"selftests {s['pass']}/{s['fail']}/{s['skip']} (pass/fail/skip)")
         for item in v["problems"] + v["failures"]:
             print(f"    {item}")

@@ -21,20 +21,32 @@ INITRD=$B/initramfs/$TREE.cpio.gz
 # One boot per line: a label, the configuration (fragments joined by
 # '+'), QEMU's -m, -smp, -M and -cpu, the device tree, and kernel
 # command-line words, if any, after the device tree.
+#
+# lpae-6G is the reference boot: it runs the stress cases at full size
+# (10,000 forks, 1 GiB pattern fill, a tmpfs file larger than lowmem, the
+# OOM killer after all of RAM). Every other boot adds lpae_quick=1: the
+# same tests, the stress cases smaller (see lpae_util.h). The boots that
+# repeat a configuration on another memory layout or CPU run the programs
+# in $LAYOUT only, leaving out the process and OOM programs, which the
+# first boot of each configuration runs. So every test runs in every
+# configuration, and make test stays a few minutes. The longest boot
+# comes first: boots run $JOBS at a time.
 A15="vexpress-a15 cortex-a15 vexpress-v2p-ca15-tc1.dtb"
 A9="vexpress-a9 cortex-a9 vexpress-v2p-ca9.dtb"
+Q=lpae_quick=1
+LAYOUT=lpae_tests=lpae_highmem_test,lpae_prot_test,lpae_dirty_test,lpae_hugepage_test,lpae_vma_test
 MATRIX="
 lpae-6G          lpae          6G    2 $A15
-lpae-3G-up       lpae          3G    1 $A15
-lpae-4097M       lpae          4097M 2 $A15
-lpae-6G-ioremap  lpae          6G    2 $A15 mem=3G ioremap_kunit.phys=0x180000000
-lpae-split2g-6G  lpae+split2g  6G    2 $A15
-lpae-split1g-6G-up lpae+split1g 6G   1 $A15
-classic-1G       classic       1G    2 $A15
-classic-1G-a9    classic       1G    2 $A9
+classic-1G       classic       1G    2 $A15 $Q
+lpae-split2g-6G  lpae+split2g  6G    2 $A15 $Q
+lpae-split1g-6G-up lpae+split1g 6G   1 $A15 $Q
+lpae-3G-up       lpae          3G    1 $A15 $Q
+lpae-6G-ioremap  lpae          6G    2 $A15 $Q $LAYOUT mem=3G ioremap_kunit.phys=0x180000000
+lpae-4097M       lpae          4097M 2 $A15 $Q $LAYOUT
+classic-1G-a9    classic       1G    2 $A9 $Q $LAYOUT
 "
 EXTENDED_MATRIX="
-lpae-16G         lpae          16G   2 $A15
+lpae-16G         lpae          16G   2 $A15 $Q
 "
 
 matrix() {
@@ -66,34 +78,62 @@ bash harness/initramfs.sh "$SRC" "$INITRD" || build_failed=$((build_failed + 1))
 
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
-while read -r label cfg mem smp machine cpu dtb append; do
-	[ -n "$label" ] || continue
-	[ -f "$B/.failed-$TREE-$cfg" ] && continue
-	k=$B/kernel/$TREE/$cfg
-	extra=()
-	for a in $append; do
+
+# Boots (and make check) run as background jobs, $JOBS at a time; each
+# prints its own lines when it ends.
+JOBS=${JOBS:-$(nproc)}
+running=0
+job() {
+	if [ "$running" -ge "$JOBS" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	running=$((running + 1))
+	"$@" &
+}
+
+boot() {
+	local label=$1 cfg=$2 mem=$3 smp=$4 machine=$5 cpu=$6 dtb=$7 a
+	local k=$B/kernel/$TREE/$cfg extra=()
+	shift 7
+	for a in "$@"; do
 		extra+=(--append "$a")
 	done
 	python3 tools/testing/lpae/run_qemu.py --kernel "$k/arch/arm/boot/zImage" \
 		--dtb "$k/arch/arm/boot/dts/$dtb" --initrd "$INITRD" \
 		--machine "$machine" --cpu "$cpu" --mem "$mem" --smp "$smp" \
 		--timeout "${TIMEOUT:-900}" --label "$label" --log "$LOGS/$label.log" \
-		"${extra[@]}"
-	verdicts+=("$LOGS/$label.log.json")
-done <<< "$(matrix)"
+		"${extra[@]}" > "$LOGS/$label.out" 2>&1
+	cat "$LOGS/$label.out"
+}
 
 # The static checks (checkpatch, W=1, sparse, kernel-doc) count as one
 # test; NOCHECK=1 leaves them out of a quick run.
-check=()
-if [ "${NOCHECK:-0}" != 1 ]; then
+check() {
 	bash harness/check.sh "$SRC" > "$LOGS/check.log" 2>&1
-	check=(--check "$?" "$LOGS/check.log")
+	echo "$?" > "$LOGS/check.rc"
 	sed -n '/^=== make check/,$p' "$LOGS/check.log"
+}
+
+start=$(date +%s)
+while read -r label cfg mem smp machine cpu dtb append; do
+	[ -n "$label" ] || continue
+	[ -f "$B/.failed-$TREE-$cfg" ] && continue
+	# shellcheck disable=SC2086 # $append is a list of words
+	job boot "$label" "$cfg" "$mem" "$smp" "$machine" "$cpu" "$dtb" $append
+	verdicts+=("$LOGS/$label.log.json")
+done <<< "$(matrix)"
+check_args=()
+if [ "${NOCHECK:-0}" != 1 ]; then
+	job check
+	check_args=(--check-rc-file "$LOGS/check.rc" "$LOGS/check.log")
 fi
+wait
+echo "test: boots and checks took $(( $(date +%s) - start ))s ($JOBS at a time)"
 
 echo
 echo "=== make test: $(cat "$SRC/.lpae-version" 2>/dev/null) ==="
-python3 harness/report.py --failed-builds "$build_failed" "${check[@]}" \
+python3 harness/report.py --failed-builds "$build_failed" "${check_args[@]}" \
 	"${verdicts[@]}" |
 	tee "$LOGS/report.txt"
 exit "${PIPESTATUS[0]}"

@@ -114,22 +114,44 @@ def qemu_command(args, ram_mb):
                   "-serial", "file:" + args.log]
 
 
+def seen_in_log(log, marker, pos):
+    """Whether @marker appears in @log from byte @pos; and the new @pos."""
+    start = max(pos - len(marker), 0)   # a marker split across two reads
+    try:
+        with open(log, "rb") as f:
+            f.seek(start)
+            data = f.read()
+    except OSError:
+        return False, pos
+    return marker in data, start + len(data)
+
+
 def run(args, ram_mb):
-    """Boot once; returns (seconds, timed_out)."""
+    """Boot once; returns (seconds, seconds to /init or None, timed_out)."""
     cmd = qemu_command(args, ram_mb)
     with open(args.log + ".cmd", "w", encoding="utf-8") as f:
         f.write(" ".join(cmd) + "\n")
     start = time.monotonic()
     if args.mode == "shell":
         subprocess.run(cmd, check=False)
-        return time.monotonic() - start, False
-    try:
-        subprocess.run(cmd, stdin=subprocess.DEVNULL, timeout=args.timeout,
-                       check=False)
-        timed_out = False
-    except subprocess.TimeoutExpired:
-        timed_out = True
-    return time.monotonic() - start, timed_out
+        return time.monotonic() - start, None, False
+    # Wall time from QEMU's start to the first line of /init: the "boot to
+    # user space" figure. The log is looked at five times a second.
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+    init_s, pos, timed_out = None, 0, False
+    while proc.poll() is None:
+        elapsed = time.monotonic() - start
+        if elapsed > args.timeout:
+            proc.kill()
+            proc.wait()
+            timed_out = True
+            break
+        if init_s is None:
+            seen, pos = seen_in_log(args.log, b"LPAE-INIT:", pos)
+            if seen:
+                init_s = elapsed
+        time.sleep(0.2)
+    return time.monotonic() - start, init_s, timed_out
 
 
 def strip(line):
@@ -235,7 +257,7 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
     if os.path.exists(args.log):
         os.unlink(args.log)
-    seconds, timed_out = run(args, ram_mb)
+    seconds, init_s, timed_out = run(args, ram_mb)
     if args.mode == "shell":
         return 0
     with open(args.log, encoding="utf-8", errors="replace") as f:
@@ -243,7 +265,9 @@ def main():
     verdict = judge(lines)
     if timed_out:
         verdict["problems"].insert(0, f"timeout after {args.timeout}s")
-    verdict.update(label=args.label, seconds=round(seconds, 1), log=args.log,
+    verdict.update(label=args.label, seconds=round(seconds, 1),
+                   init_seconds=round(init_s, 1) if init_s else None,
+                   log=args.log,
                    mem_mb=ram_mb, smp=args.smp, machine=args.machine,
                    cpu=args.cpu)
     with open(args.log + ".json", "w", encoding="utf-8") as f:
@@ -251,7 +275,9 @@ def main():
 
     k, s = verdict["kunit"], verdict["selftest"]
     ok = not verdict["problems"] and not verdict["failures"]
-    print(f"{args.label}: {'PASS' if ok else 'FAIL'} in {seconds:.0f}s; "
+    at_init = f" (/init at {init_s:.1f}s)" if init_s else ""
+    print(f"{args.label}: {'PASS' if ok else 'FAIL'} in {seconds:.0f}s"
+          f"{at_init}; "
           f"kunit {k['pass']} passed {k['fail']} failed {k['skip']} skipped; "
           f"selftests {s['pass']} passed {s['fail']} failed {s['skip']} skipped")
     for item in verdict["problems"][:10] + verdict["failures"][:40]:
