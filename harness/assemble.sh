@@ -63,7 +63,10 @@ apply_patches() {
 	[ -f "$REPO/patches/series" ] || return 0
 	sed -e 's/#.*//' "$REPO/patches/series" | while read -r p; do
 		[ -n "$p" ] || continue
-		if ! patch -d "$DEST" -p1 -s -N --no-backup-if-mismatch \
+		# No fuzz: on a newer 6.1.x a hunk may move (an offset), but
+		# one whose context changed stops the build instead of
+		# landing somewhere patch guessed.
+		if ! patch -d "$DEST" -p1 -N --fuzz=0 --no-backup-if-mismatch \
 			-r - < "$REPO/patches/$p" > "$DEST.patchlog" 2>&1; then
 			cat "$DEST.patchlog" >&2
 			die "patch $p does not apply to $(base_version) (hunks above)"
