@@ -192,7 +192,7 @@ patch_message() {
 }
 
 apply_patch() {
-	patch -d "$GIT_TREE" -p1 -s -N --no-backup-if-mismatch -r - < "$STAGE/patches/$1" \
+	patch -d "$GIT_TREE" -p1 -N --fuzz=0 --no-backup-if-mismatch -r - < "$STAGE/patches/$1" \
 		> "$LOGS/patch.log" 2>&1 || {
 		cat "$LOGS/patch.log" >&2
 		die "patches/$1 does not apply to the base tree"
