@@ -23,8 +23,8 @@ INITRD=$B/initramfs/$TREE.cpio.gz
 # command-line words, if any, after the device tree.
 #
 # lpae-6G is the reference boot: it runs the stress cases at full size
-# (10,000 forks, 1 GiB pattern fill, a tmpfs file larger than lowmem, the
-# OOM killer after all of RAM). Every other boot adds lpae_quick=1: the
+# (10,000 forks, 1 GiB pattern fill, a tmpfs file larger than lowmem,
+# 1.5 GiB for the OOM test's hog). Every other boot adds lpae_quick=1: the
 # same tests, the stress cases smaller (see lpae_util.h). The boots that
 # repeat a configuration on another memory layout or CPU run the programs
 # in $LAYOUT only, leaving out the process and OOM programs, which the
