@@ -40,7 +40,7 @@ lpae-6G          lpae          6G    2 $A15
 classic-1G       classic       1G    2 $A15 $Q
 lpae-split2g-6G  lpae+split2g  6G    2 $A15 $Q
 lpae-split1g-6G-up lpae+split1g 6G   1 $A15 $Q
-lpae-3G-up       lpae          3G    1 $A15 $Q
+lpae-3G-up       lpae          3G    1 $A15 $Q $LAYOUT
 lpae-6G-ioremap  lpae          6G    2 $A15 $Q $LAYOUT mem=3G ioremap_kunit.phys=0x180000000
 lpae-4097M       lpae          4097M 2 $A15 $Q $LAYOUT
 classic-1G-a9    classic       1G    2 $A9 $Q $LAYOUT
@@ -59,27 +59,10 @@ configs() {
 	matrix | awk 'NF { print $2 }' | sort -u
 }
 
-build_failed=0
-verdicts=()
-
-bash harness/assemble.sh ours "$SRC" || exit 1
-for c in $(configs); do
-	start=$(date +%s)
-	if ! bash harness/build-kernel.sh "$SRC" "$B/kernel/$TREE/$c" "$c"; then
-		echo "test: build of $c FAILED"
-		build_failed=$((build_failed + 1))
-		touch "$B/.failed-$TREE-$c"
-	else
-		rm -f "$B/.failed-$TREE-$c"
-	fi
-	echo "test: $c ready in $(( $(date +%s) - start ))s"
-done
-bash harness/initramfs.sh "$SRC" "$INITRD" || build_failed=$((build_failed + 1))
-
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 
-# Boots (and make check) run as background jobs, $JOBS at a time; each
+# make check and the boots run as background jobs, $JOBS at a time; each
 # prints its own lines when it ends.
 JOBS=${JOBS:-$(nproc)}
 running=0
@@ -108,7 +91,9 @@ boot() {
 }
 
 # The static checks (checkpatch, W=1, sparse, kernel-doc) count as one
-# test; NOCHECK=1 leaves them out of a quick run.
+# test; NOCHECK=1 leaves them out of a quick run. They need only the
+# assembled tree, so they start before the kernels are built and run
+# beside the builds (their own output directories, the other build slot).
 check() {
 	bash harness/check.sh "$SRC" > "$LOGS/check.log" 2>&1
 	echo "$?" > "$LOGS/check.rc"
@@ -116,6 +101,29 @@ check() {
 }
 
 start=$(date +%s)
+bash harness/assemble.sh ours "$SRC" || exit 1
+check_args=()
+if [ "${NOCHECK:-0}" != 1 ]; then
+	job check
+	check_args=(--check-rc-file "$LOGS/check.rc" "$LOGS/check.log")
+fi
+
+build_failed=0
+verdicts=()
+
+for c in $(configs); do
+	t0=$(date +%s)
+	if ! bash harness/build-kernel.sh "$SRC" "$B/kernel/$TREE/$c" "$c"; then
+		echo "test: build of $c FAILED"
+		build_failed=$((build_failed + 1))
+		touch "$B/.failed-$TREE-$c"
+	else
+		rm -f "$B/.failed-$TREE-$c"
+	fi
+	echo "test: $c ready in $(( $(date +%s) - t0 ))s"
+done
+bash harness/initramfs.sh "$SRC" "$INITRD" || build_failed=$((build_failed + 1))
+
 while read -r label cfg mem smp machine cpu dtb append; do
 	[ -n "$label" ] || continue
 	[ -f "$B/.failed-$TREE-$cfg" ] && continue
@@ -123,13 +131,8 @@ while read -r label cfg mem smp machine cpu dtb append; do
 	job boot "$label" "$cfg" "$mem" "$smp" "$machine" "$cpu" "$dtb" $append
 	verdicts+=("$LOGS/$label.log.json")
 done <<< "$(matrix)"
-check_args=()
-if [ "${NOCHECK:-0}" != 1 ]; then
-	job check
-	check_args=(--check-rc-file "$LOGS/check.rc" "$LOGS/check.log")
-fi
 wait
-echo "test: boots and checks took $(( $(date +%s) - start ))s ($JOBS at a time)"
+echo "test: checks, builds and boots took $(( $(date +%s) - start ))s ($JOBS at a time)"
 
 echo
 echo "=== make test: $(cat "$SRC/.lpae-version" 2>/dev/null) ==="
