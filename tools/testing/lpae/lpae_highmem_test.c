@@ -218,13 +218,8 @@ static int fill_until_high(struct chunks *c, size_t min_bytes,
 	memset(c, 0, sizeof(*c));
 	while (c->n < budget &&
 	       ((size_t)c->n * CHUNK < min_bytes || c->high_pages < min_high)) {
-		/*
-		 * The kernel faults the chunk in (MAP_POPULATE): one exception
-		 * per page costs more than the pattern under emulation.
-		 */
 		char *p = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-			       -1, 0);
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		if (p == MAP_FAILED)
 			break;
