@@ -9,6 +9,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -427,6 +429,153 @@ TEST_F(thp, mremap_moves_blocks)
 	EXPECT_EQ(0, lpae_vma_count((uintptr_t)self->buf,
 				    (uintptr_t)self->buf + THP_LEN));
 	ASSERT_EQ(0, munmap(dst_map, THP_LEN + 2 * HPAGE));
+}
+
+/*
+ * PROT_NONE huge pages. mprotect(PROT_NONE) keeps a THP as one block
+ * entry with its valid bit clear: still a mapped huge page, so fork,
+ * mremap, smaps, munmap and ksmd must each treat it as a leaf. A walker
+ * that took it for a table would read the user data as ptes, which the
+ * kernel reports as "BUG: Bad page map".
+ */
+#define KSM_DIR		"/sys/kernel/mm/ksm"
+#define PROT_RW		(PROT_READ | PROT_WRITE)
+
+/* The kernel log since @k was opened must be clean; prints what is not. */
+static bool klog_clean(struct lpae_klog *k)
+{
+	char *log = NULL;
+	const char *bad;
+	bool clean;
+
+	lpae_klog_read_new(k, &log);
+	bad = log ? lpae_klog_bad(log) : NULL;
+	clean = !bad;
+	if (bad)
+		ksft_print_msg("kernel log: %.160s\n", bad);
+	free(log);
+	return clean;
+}
+
+TEST_F(thp, prot_none_fork_and_back)
+{
+	struct lpae_klog k;
+	int status;
+	pid_t pid;
+
+	LPAE_SETUP_SKIPPED();
+	ASSERT_EQ(0, lpae_klog_open(&k));
+	ASSERT_EQ(THP_LEN / 1024, anon_huge_kb(self->buf));
+	ASSERT_EQ(0, mprotect(self->buf, THP_LEN, PROT_NONE));
+	/* Still huge while inaccessible: smaps walks it as a leaf. */
+	EXPECT_EQ(THP_LEN / 1024, anon_huge_kb(self->buf));
+	EXPECT_EQ(SIGSEGV, lpae_read32(self->buf + HPAGE, NULL, NULL));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		if (mprotect(self->buf, THP_LEN, PROT_RW))
+			_exit(1);
+		_exit(lpae_verify(self->buf, THP_LEN, 0x7a9) == -1 ? 0 : 2);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, mprotect(self->buf, THP_LEN, PROT_RW));
+	EXPECT_EQ(-1, lpae_verify(self->buf, THP_LEN, 0x7a9));
+	EXPECT_TRUE(klog_clean(&k));
+	lpae_klog_close(&k);
+}
+
+TEST_F(thp, prot_none_mremap_munmap)
+{
+	char *dst_map, *dst, *moved;
+	struct lpae_klog k;
+
+	LPAE_SETUP_SKIPPED();
+	ASSERT_EQ(0, lpae_klog_open(&k));
+	ASSERT_EQ(THP_LEN / 1024, anon_huge_kb(self->buf));
+	ASSERT_EQ(0, mprotect(self->buf, THP_LEN, PROT_NONE));
+	dst_map = mmap(NULL, THP_LEN + 2 * HPAGE, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(dst_map != MAP_FAILED);
+	dst = (char *)(((uintptr_t)dst_map + HPAGE - 1) & ~(HPAGE - 1));
+	moved = mremap(self->buf, THP_LEN, THP_LEN,
+		       MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+	ASSERT_TRUE(moved == dst);
+	EXPECT_EQ(THP_LEN / 1024, anon_huge_kb(dst));
+	ASSERT_EQ(0, mprotect(dst, THP_LEN, PROT_RW));
+	EXPECT_EQ(-1, lpae_verify(dst, THP_LEN, 0x7a9));
+	/* Unmap half of it while inaccessible, then the rest. */
+	ASSERT_EQ(0, mprotect(dst, THP_LEN, PROT_NONE));
+	ASSERT_EQ(0, munmap(dst, 2 * HPAGE));
+	EXPECT_EQ(2 * 2048, anon_huge_kb(dst + 2 * HPAGE));
+	ASSERT_EQ(0, munmap(dst_map, THP_LEN + 2 * HPAGE));
+	EXPECT_TRUE(klog_clean(&k));
+	lpae_klog_close(&k);
+}
+
+static int ksm_write(const char *name, long long val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), KSM_DIR "/%s", name);
+	return lpae_write_ll(path, val);
+}
+
+static long long ksm_read(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), KSM_DIR "/%s", name);
+	return lpae_read_ll(path);
+}
+
+/* Wait until ksmd has finished @scans more full scans; false on timeout. */
+static bool ksm_wait_scans(int scans, int seconds)
+{
+	long long target = ksm_read("full_scans") + scans;
+	int waited;
+
+	for (waited = 0; waited < seconds * 20; waited++) {
+		if (ksm_read("full_scans") >= target)
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
+/*
+ * ksmd walks every VM_MERGEABLE area, PROT_NONE ones included. The huge
+ * pages hold bytes that read as present ptes far beyond RAM, so a walker
+ * that descends into the block as if it were a table logs bad page maps.
+ */
+TEST_F(thp, prot_none_ksmd_skips_block)
+{
+	struct lpae_klog k;
+	bool scanned;
+
+	LPAE_SETUP_SKIPPED();
+	ASSERT_EQ(0, access(KSM_DIR "/run", W_OK)) {
+		TH_LOG("this kernel has THP but no KSM: the LPAE test configurations enable both");
+	}
+	ASSERT_EQ(0, lpae_klog_open(&k));
+	memset(self->buf, 0x5a, THP_LEN);
+	ASSERT_EQ(THP_LEN / 1024, anon_huge_kb(self->buf));
+	ASSERT_EQ(0, madvise(self->buf, THP_LEN, MADV_MERGEABLE));
+	ASSERT_EQ(0, mprotect(self->buf, THP_LEN, PROT_NONE));
+	ASSERT_EQ(0, ksm_write("sleep_millisecs", 0));
+	ASSERT_EQ(0, ksm_write("pages_to_scan", 4096));
+	ASSERT_EQ(0, ksm_write("run", 1));
+	scanned = ksm_wait_scans(2, 20);
+	/* 2 unmerges everything and stops ksmd. */
+	EXPECT_EQ(0, ksm_write("run", 2));
+	EXPECT_TRUE(scanned);
+	EXPECT_TRUE(klog_clean(&k));
+	ASSERT_EQ(0, mprotect(self->buf, THP_LEN, PROT_RW));
+	EXPECT_EQ(0x5a5a5a5a, ((uint32_t *)self->buf)[HPAGE / 4 + 7]);
+	EXPECT_EQ(0x5a, self->buf[THP_LEN - 1]);
+	EXPECT_EQ(0, ksm_write("run", 0));
+	lpae_klog_close(&k);
 }
 
 TEST_HARNESS_MAIN

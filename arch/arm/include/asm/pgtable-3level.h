@@ -103,10 +103,19 @@
 #define L_PTE_SHARED		LPAE_SH_INNER
 #define L_PTE_YOUNG		LPAE_AF
 #define L_PTE_XN		LPAE_XN
-#define L_PTE_DIRTY		(ULL(1) << 55)
-#define L_PTE_SPECIAL		(ULL(1) << 56)
-#define L_PTE_NONE		(ULL(1) << 57)
-#define L_PTE_RDONLY		(ULL(1) << 58)
+#define L_PTE_DIRTY_BIT		55
+#define L_PTE_SPECIAL_BIT	56
+#define L_PTE_NONE_BIT		57
+#define L_PTE_RDONLY_BIT	58
+#define L_PTE_DIRTY		(ULL(1) << L_PTE_DIRTY_BIT)
+#define L_PTE_SPECIAL		(ULL(1) << L_PTE_SPECIAL_BIT)
+#define L_PTE_NONE		(ULL(1) << L_PTE_NONE_BIT)
+#define L_PTE_RDONLY		(ULL(1) << L_PTE_RDONLY_BIT)
+
+/* The same bits as high-word masks, for set_pte_ext's assembly. */
+#define L_PTE_DIRTY_HI		LPAE_HI_BIT(L_PTE_DIRTY_BIT)
+#define L_PTE_NONE_HI		LPAE_HI_BIT(L_PTE_NONE_BIT)
+#define L_PTE_RDONLY_HI		LPAE_HI_BIT(L_PTE_RDONLY_BIT)
 
 /* The same software bits in level 2 block ("section") entries. */
 #define L_PMD_SECT_VALID	LPAE_DESC_VALID
@@ -220,9 +229,6 @@ static inline bool pmd_sect(pmd_t pmd)
 	return (pmd_val(pmd) & PMD_TYPE_MASK) == PMD_TYPE_SECT;
 }
 
-#define pmd_large(pmd)		pmd_sect(pmd)
-#define pmd_leaf(pmd)		pmd_sect(pmd)
-
 /* Only table entries are "good": a block is not a pointer to ptes. */
 static inline int pmd_bad(pmd_t pmd)
 {
@@ -239,6 +245,22 @@ static inline int pmd_present(pmd_t pmd)
 {
 	return pmd_isset(pmd, L_PMD_SECT_VALID | L_PMD_SECT_NONE);
 }
+
+/*
+ * A leaf maps memory itself instead of pointing at a level 3 table. Its
+ * type bits are 01, or 00 for a PROT_NONE block, whose valid bit
+ * set_pmd_at() has cleared; so "present with bit 1 clear", not the type
+ * test of pmd_sect(). Generic walkers (ksm_next_page_pmd_entry(), for
+ * one) read "present and not leaf" as a table and would map the huge
+ * page's user data as ptes.
+ */
+static inline bool pmd_block_leaf(pmd_t pmd)
+{
+	return pmd_present(pmd) && pmd_isclear(pmd, PMD_TABLE_BIT);
+}
+
+#define pmd_large(pmd)		pmd_block_leaf(pmd)
+#define pmd_leaf(pmd)		pmd_block_leaf(pmd)
 
 /*
  * Lockless GUP checks this before taking a page from a huge pmd. As for

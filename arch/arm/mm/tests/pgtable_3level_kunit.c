@@ -28,6 +28,11 @@
 /* Page frames per 2 MiB block. */
 #define PFNS_PER_BLOCK		(PMD_SIZE >> PAGE_SHIFT)
 
+/* set_pte_ext's high-word masks name the same bits as the 64-bit ones. */
+static_assert(((u64)L_PTE_DIRTY_HI << 32) == L_PTE_DIRTY);
+static_assert(((u64)L_PTE_NONE_HI << 32) == L_PTE_NONE);
+static_assert(((u64)L_PTE_RDONLY_HI << 32) == L_PTE_RDONLY);
+
 /* Frame numbers on both sides of the 4 GiB line, up to 40 bits. */
 static const unsigned long test_pfns[] = {
 	0x1, 0x80000, 0xfffff, 0x100000, 0x100001, 0x180000,
@@ -934,6 +939,46 @@ static void pmd_table_sect_leaf(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pmd_sect(__pmd(0)));
 }
 
+/*
+ * A PROT_NONE huge page as set_pmd_at() stores it: type bits 00. It is
+ * still a mapped huge page, so every predicate a generic walker asks
+ * must say "leaf": present, leaf/large, trans_huge, and never a table.
+ */
+static void pmd_prot_none_block_is_leaf(struct kunit *test)
+{
+	pmd_t none = pmd_to_hw(pmd_modify(test_block(0x180000), __PAGE_NONE));
+	pmd_t entries[] = {
+		test_block(0x180000),
+		none,
+		pmd_to_hw(test_block(0xfedcc00)),
+		__pmd(PFN_PHYS(0x180000) | PMD_TYPE_TABLE),
+	};
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, (u64)(pmd_val(none) & PMD_TYPE_MASK), 0ULL);
+	KUNIT_EXPECT_TRUE(test, pmd_present(none));
+	KUNIT_EXPECT_TRUE(test, pmd_leaf(none));
+	KUNIT_EXPECT_TRUE(test, pmd_large(none));
+	KUNIT_EXPECT_FALSE(test, pmd_table(none));
+	KUNIT_EXPECT_EQ(test, pmd_pfn(none), 0x180000UL);
+
+	/* Present entries are exactly one of leaf and table. */
+	for (i = 0; i < ARRAY_SIZE(entries); i++) {
+		pmd_t pmd = entries[i];
+
+		KUNIT_EXPECT_TRUE(test, pmd_present(pmd));
+		KUNIT_EXPECT_NE_MSG(test, pmd_leaf(pmd), pmd_table(pmd),
+				    "entry %u: %016llx", i, (u64)pmd_val(pmd));
+		KUNIT_EXPECT_EQ(test, !!pmd_leaf(pmd), !!pmd_large(pmd));
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+		KUNIT_EXPECT_EQ(test, !!pmd_leaf(pmd), !!pmd_trans_huge(pmd));
+#endif
+	}
+	KUNIT_EXPECT_FALSE(test, pmd_leaf(__pmd(0)));
+	/* A block made invalid for a split is not present, so not a leaf. */
+	KUNIT_EXPECT_FALSE(test, pmd_leaf(pmd_mkinvalid(test_block(0x180000))));
+}
+
 static void pmd_bad_block_and_table(struct kunit *test)
 {
 	KUNIT_EXPECT_FALSE(test, pmd_bad(__pmd(PFN_PHYS(0x180000) |
@@ -1182,6 +1227,7 @@ static struct kunit_case arm_lpae_pgtable_cases[] = {
 	KUNIT_CASE(pmd_access_permitted_cases),
 	KUNIT_CASE(pmd_mkinvalid_keeps_rest),
 	KUNIT_CASE(pmd_table_sect_leaf),
+	KUNIT_CASE(pmd_prot_none_block_is_leaf),
 	KUNIT_CASE(pmd_bad_block_and_table),
 	KUNIT_CASE(pmd_mkhuge_makes_block),
 	KUNIT_CASE(pmd_trans_huge_block_not_table),
