@@ -16,6 +16,9 @@
 #    "lpae classic"), in build/kernel/<tree>/check-<config>.
 # 3. sparse (make C=2) on the same objects.
 # 4. scripts/kernel-doc -none on our .c and .h files.
+# 5. No right shift of a constant by 32 or more in our assembly: an
+#    assembler built for a 32-bit host evaluates (1 << 57) >> 32 as 0.
+#    High-word masks come from LPAE_HI_BIT() (pgtable-3level-hwdef.h).
 #
 # A warning counts against us when it is reported in one of our files;
 # warnings in base files are listed but do not fail the check. The summary
@@ -202,11 +205,23 @@ run_kerneldoc() {
 
 count() { grep -c . "$1" 2>/dev/null || true; }
 
+# --- 5. 64-bit constants shifted in assembly -----------------------------
+
+run_asm_shifts() {
+	local f
+	: > "$CHK/asm-shifts.txt"
+	for f in $(owned '\.S$'); do
+		grep -nE '>>[[:space:]]*(3[2-9]|[4-6][0-9])\b' "$SRC/$f" |
+			sed "s|^|$f:|" >> "$CHK/asm-shifts.txt"
+	done
+}
+
 summary() {
-	local w1 w1b sp spb kd
+	local w1 w1b sp spb kd as
 	w1=$(count "$CHK/w1-ours.txt"); w1b=$(count "$CHK/w1-base.txt")
 	sp=$(count "$CHK/sparse-ours.txt"); spb=$(count "$CHK/sparse-base.txt")
 	kd=$(count "$CHK/kerneldoc.txt")
+	as=$(count "$CHK/asm-shifts.txt")
 	printf 'checkpatch --strict: %d patches: %d errors, %d warnings, %d checks; %d accepted, %d not\n' \
 		"$CP_PATCHES" "$CP_ERR" "$CP_WARN" "$CP_CHECK" "$CP_OK" "$CP_BAD"
 	printf 'W=1 (%s): %d warnings in our files (%d in base files)\n' \
@@ -214,8 +229,9 @@ summary() {
 	printf 'sparse (%s): %d warnings in our files (%d in base files)\n' \
 		"$CONFIGS" "$sp" "$spb"
 	printf 'kernel-doc -none: %d warnings in %d files\n' "$kd" "$KD_FILES"
+	printf 'assembly shifts of 64-bit constants: %d\n' "$as"
 	[ "$BUILD_FAIL" = 0 ] || printf 'builds failed: %d\n' "$BUILD_FAIL"
-	PROBLEMS=$((CP_BAD + w1 + sp + kd + BUILD_FAIL))
+	PROBLEMS=$((CP_BAD + w1 + sp + kd + as + BUILD_FAIL))
 	printf 'result: %s\n' "$([ $PROBLEMS = 0 ] && echo PASS || echo "FAIL ($PROBLEMS problems)")"
 }
 
@@ -239,6 +255,7 @@ main() {
 	run_checkpatch
 	run_builds
 	run_kerneldoc
+	run_asm_shifts
 	accepted > "$CHK/accepted.txt"
 	section "checkpatch findings accepted (harness/check-justified.txt):" \
 		"$CHK/accepted.txt"
@@ -248,6 +265,8 @@ main() {
 	section "sparse warnings in our files:" "$CHK/sparse-ours.txt"
 	section "sparse warnings in base files (not counted):" "$CHK/sparse-base.txt"
 	section "kernel-doc warnings:" "$CHK/kerneldoc.txt"
+	section "assembly shifts of 64-bit constants (use LPAE_HI_BIT()):" \
+		"$CHK/asm-shifts.txt"
 	echo
 	echo "=== make check ($(( $(date +%s) - start ))s) ==="
 	summary > "$CHK/summary.txt"

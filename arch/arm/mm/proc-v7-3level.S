@@ -164,15 +164,15 @@ ENDPROC(cpu_v7_switch_mm)
 ENTRY(cpu_v7_set_pte_ext)
 	tst	pte_lo, #L_PTE_VALID
 	beq	1f
-	tst	pte_hi, #(L_PTE_NONE >> 32)
+	tst	pte_hi, #L_PTE_NONE_HI
 	bicne	pte_lo, pte_lo, #L_PTE_VALID	@ PROT_NONE: not valid
 	bne	1f
 	/*
 	 * Hardware-writable only when DIRTY is the one of the two bits
 	 * set; AP[2] is written both ways, never kept from an old store.
 	 */
-	and	ip, pte_hi, #((L_PTE_DIRTY | L_PTE_RDONLY) >> 32)
-	teq	ip, #(L_PTE_DIRTY >> 32)
+	and	ip, pte_hi, #(L_PTE_DIRTY_HI | L_PTE_RDONLY_HI)
+	teq	ip, #L_PTE_DIRTY_HI
 	biceq	pte_lo, pte_lo, #PTE_AP2	@ dirty and writable
 	orrne	pte_lo, pte_lo, #PTE_AP2	@ clean or read-only
 1:	strd	r2, r3, [r0]

@@ -108,6 +108,16 @@
 #define LPAE_SW_BIT(n)		(ULL(1) << (LPAE_SW_SHIFT + (n)))
 
 /*
+ * The mask of descriptor bit @n (32..63) within the high word, as a
+ * 32-bit constant. Assembly holds a descriptor in two registers, and an
+ * assembler built for a 32-bit host (one running on an ARM board)
+ * evaluates expressions in 32 bits, where (1 << 57) >> 32 is 0. So
+ * high-word masks are derived from bit numbers, never by shifting a
+ * 64-bit constant right (make check looks for such shifts).
+ */
+#define LPAE_HI_BIT(n)		(1 << ((n) - 32))
+
+/*
  * Hierarchical attributes of table descriptors, bits [63:59] (B3.6.1).
  * They restrict, never widen, what the entries of the next-level tables
  * allow: PXNTable and XNTable forbid execution, APTable[0] forbids PL0
