@@ -34,18 +34,25 @@
  *     (B3.10.1 "General TLB maintenance requirements"). The boot mappings
  *     below are created this way, on the boot CPU, before any other CPU
  *     or user context exists.
- *   - The only live entries the boot code rewrites are the head.S
+ *   - The live entries the boot code rewrites in place are the head.S
  *     sections of the kernel image, which keep their output address and
  *     memory type (only permissions change). A stale TLB entry for them
  *     is therefore harmless until devicemaps_init() invalidates the whole
  *     local TLB, which it does after clearing the head.S leftovers in the
  *     vmalloc area and before any device is touched.
+ *   - With VMSPLIT_1G the head.S identity map lies inside lowmem and is
+ *     mapped again at other output addresses: clear_boot_idmap() clears
+ *     it and invalidates its range before map_lowmem() runs
+ *     (break-before-make).
  *   - Entries cleared during boot (head.S idmap, FDT and debug mappings)
  *     may stay in the TLB until that same full invalidation; nothing
  *     accesses their addresses in between.
- *   - Rewriting a live entry to a different output address is never
- *     done: write_sections() and write_ptes() refuse it with a warning
- *     (break-before-make would be required, and nothing here needs it).
+ *   - Any other live entry that must map a different output address is
+ *     replaced with break-before-make, with a warning naming it
+ *     (sect_write(), pte_move()); one that maps the running kernel
+ *     cannot be, and stops the boot, as does a request for pages inside
+ *     a section. A section requested over a live table is written as
+ *     pages into that table (pmd_step()).
  *   - __set_fixmap() invalidates the one page it changed on the local CPU.
  *   - create_mapping_late() builds tables for an mm that is not live yet,
  *     so it needs no TLB maintenance at all.
@@ -767,20 +774,25 @@ static bool pmd_has_block(const pmd_t *pmd)
 #endif
 }
 
+/* Does this pmd slot hold a table (both halves of a classic pair do)? */
+static bool pmd_has_table(const pmd_t *pmd)
+{
+	return (pmd_val(*pmd) & PMD_TYPE_MASK) == PMD_TYPE_TABLE;
+}
+
 /*
  * The PTE for @addr under @pmd, allocating and installing the table with
  * level-1 bits @prot if there is none. A pmd that holds a section is not
- * split: that would need break-before-make on a live entry. Such a
- * request is reported and refused (NULL).
+ * split: the pages of the section that this request does not cover
+ * belong to another mapping whose page attributes are unknown here, and
+ * the boot mappings must end correct. So that stops the boot.
  */
 static pte_t * __init pte_table(pmd_t *pmd, unsigned long addr,
 				pmdval_t prot, table_alloc_fn *alloc)
 {
-	if (pmd_has_block(pmd)) {
-		pr_err("MM: 0x%08lx is section mapped, cannot map pages there\n",
-		       addr);
-		return NULL;
-	}
+	if (pmd_has_block(pmd))
+		panic("MM: 0x%08lx is section mapped, cannot map pages there\n",
+		      addr);
 	if (pmd_none(*pmd)) {
 		pte_t *pte = alloc(PTE_HWTABLE_OFF + PTE_HWTABLE_SIZE);
 
@@ -863,13 +875,16 @@ static u64 __init mk_desc(enum map_step step, const struct map_req *req,
 
 /*
  * Sections are used when the type allows them and virtual start, end and
- * physical address are all section aligned.
+ * physical address are all section aligned, unless the pmd already holds
+ * a table: a section over it would orphan the table and leave walks of
+ * it in the TLB, while pages written into it end just as correct.
  */
 static enum map_step __init pmd_step(const struct map_req *req,
 				     unsigned long addr, unsigned long end,
-				     phys_addr_t phys)
+				     phys_addr_t phys, const pmd_t *pmd)
 {
-	if (req->type->prot_sect && !((addr | end | phys) & ~SECTION_MASK))
+	if (req->type->prot_sect && !((addr | end | phys) & ~SECTION_MASK) &&
+	    !pmd_has_table(pmd))
 		return MAP_STEP_SECTION;
 	return MAP_STEP_PAGES;
 }
@@ -885,28 +900,51 @@ static phys_addr_t sect_output(pmdval_t val)
 }
 
 /*
- * Invariant before an entry is replaced: a live section may only be
- * rewritten with the same output address (changing attributes of the
- * kernel image is fine, silently moving it is not), and a table is never
- * overwritten by a section (that would leak the table and leave stale
- * walks behind).
+ * Does [start, end) of init_mm hold the running kernel image? Its entries
+ * cannot be broken: the CPU would fault on its next instruction fetch or
+ * stack access.
  */
-static bool __init sect_replace_ok(pmdval_t old, pmdval_t new,
-				   unsigned long addr)
+static bool __init maps_running_kernel(const struct map_req *req,
+				       unsigned long start, unsigned long end)
 {
-	if (!old)
-		return true;
-	if ((old & PMD_TYPE_MASK) == PMD_TYPE_TABLE) {
-		WARN(1, "MM: section at 0x%08lx would replace a page table\n",
-		     addr);
-		return false;
+	return req->mm == &init_mm && start < (unsigned long)_end &&
+	       end > (unsigned long)_text;
+}
+
+/*
+ * Rules before a live entry is replaced (B3.10.1 "General TLB maintenance
+ * requirements"): the same output address may be rewritten in place (the
+ * kernel image's head.S sections change permissions only); a different
+ * one needs break-before-make: an invalid entry, the TLB entries of what
+ * it mapped invalidated, then the new entry. The boot mappings must end
+ * correct, so a move is done that way and said; where the entry maps the
+ * running kernel it cannot be, and the boot stops. An mm that is not
+ * live (create_mapping_late()) has nothing in any TLB.
+ */
+static void __init break_before_make(const struct map_req *req,
+				     unsigned long start, unsigned long end)
+{
+	if (req->mm == &init_mm)
+		local_flush_tlb_kernel_range(start, end);
+}
+
+static void __init sect_write(pmd_t *pmd, pmdval_t new, unsigned long addr,
+			      const struct map_req *req)
+{
+	pmdval_t old = pmd_val(*pmd);
+
+	if ((old & PMD_TYPE_MASK) == PMD_TYPE_SECT &&
+	    sect_output(old) != sect_output(new)) {
+		if (maps_running_kernel(req, addr, addr + SECTION_SIZE))
+			panic("MM: section at 0x%08lx maps the running kernel at 0x%llx, cannot move it to 0x%llx\n",
+			      addr, (u64)sect_output(old), (u64)sect_output(new));
+		pr_warn("MM: moving live section at 0x%08lx from 0x%llx to 0x%llx\n",
+			addr, (u64)sect_output(old), (u64)sect_output(new));
+		*pmd = __pmd(0);
+		flush_pmd_entry(pmd);
+		break_before_make(req, addr, addr + SECTION_SIZE);
 	}
-	if (WARN((old & PMD_TYPE_MASK) == PMD_TYPE_SECT &&
-		 sect_output(old) != sect_output(new),
-		 "MM: live section at 0x%08lx would move from 0x%llx to 0x%llx\n",
-		 addr, (u64)sect_output(old), (u64)sect_output(new)))
-		return false;
-	return true;
+	*pmd = __pmd(new);
 }
 
 /*
@@ -925,13 +963,22 @@ static void __init write_sections(pmd_t *pmd, unsigned long addr,
 		pmd++;
 #endif
 	first = pmd;
-	for (; addr != end; addr += SECTION_SIZE, phys += SECTION_SIZE, pmd++) {
-		pmdval_t val = mk_desc(MAP_STEP_SECTION, req, phys);
-
-		if (sect_replace_ok(pmd_val(*pmd), val, addr))
-			*pmd = __pmd(val);
-	}
+	for (; addr != end; addr += SECTION_SIZE, phys += SECTION_SIZE, pmd++)
+		sect_write(pmd, mk_desc(MAP_STEP_SECTION, req, phys), addr, req);
 	flush_pmd_entry(first);
+}
+
+/* Break a live page entry that is about to map another page. */
+static void __init pte_move(pte_t *pte, pte_t new, unsigned long addr,
+			    const struct map_req *req)
+{
+	if (maps_running_kernel(req, addr, addr + PAGE_SIZE))
+		panic("MM: page at 0x%08lx maps the running kernel, cannot move it to pfn 0x%llx\n",
+		      addr, (u64)pte_pfn(new));
+	pr_warn("MM: moving live page at 0x%08lx from pfn 0x%llx to 0x%llx\n",
+		addr, (u64)pte_pfn(*pte), (u64)pte_pfn(new));
+	set_pte_ext(pte, __pte(0), 0);
+	break_before_make(req, addr, addr + PAGE_SIZE);
 }
 
 /* Write page descriptors for [addr, end) within one pmd. */
@@ -949,9 +996,8 @@ static void __init write_ptes(pmd_t *pmd, unsigned long addr,
 	for (; addr != end; addr += PAGE_SIZE, phys += PAGE_SIZE, pte++) {
 		pte_t new = __pte(mk_desc(MAP_STEP_PAGES, req, phys));
 
-		if (WARN(pte_present(*pte) && pte_pfn(*pte) != pte_pfn(new),
-			 "MM: live page at 0x%08lx would move\n", addr))
-			continue;
+		if (pte_present(*pte) && pte_pfn(*pte) != pte_pfn(new))
+			pte_move(pte, new, addr, req);
 		set_pte_ext(pte, new, ext);
 	}
 }
@@ -964,7 +1010,7 @@ static void __init map_pmds(pud_t *pud, unsigned long addr, unsigned long end,
 
 	do {
 		next = pmd_addr_end(addr, end);
-		if (pmd_step(req, addr, next, phys) == MAP_STEP_SECTION)
+		if (pmd_step(req, addr, next, phys, pmd) == MAP_STEP_SECTION)
 			write_sections(pmd, addr, next, phys, req);
 		else
 			write_ptes(pmd, addr, next, phys, req);
@@ -1343,6 +1389,10 @@ void __init early_fixmap_init(void)
  *
  * Until early_mm_init() has computed pgprot_kernel only device mappings
  * (FIXMAP_PAGE_IO, earlycon) are possible.
+ *
+ * Context: the TLB entry is invalidated on the local CPU only, so the
+ * caller must keep the slot to this CPU: preemption disabled (the
+ * kmap_local slots are per CPU), or boot before other CPUs run.
  */
 void __set_fixmap(enum fixed_addresses idx, phys_addr_t phys, pgprot_t prot)
 {
@@ -1553,8 +1603,14 @@ static void __init clear_pmds(unsigned long start, unsigned long end)
  */
 static void __init clear_boot_idmap(void)
 {
-	unsigned long start = (unsigned long)__pa_symbol(__idmap_text_start);
-	unsigned long end = (unsigned long)__pa_symbol(__idmap_text_end);
+	/*
+	 * head.S built the map at the identity address, which is not
+	 * __pa_symbol() once a platform's pv_fixup has moved the kernel to
+	 * a physical alias above 4 GiB (Keystone 2): virt_to_idmap() gives
+	 * the low alias that head.S and the idmap code use.
+	 */
+	unsigned long start = virt_to_idmap(__idmap_text_start);
+	unsigned long end = virt_to_idmap(__idmap_text_end);
 	unsigned long img_start = round_down((unsigned long)_text, PMD_SIZE);
 	unsigned long img_end = round_up((unsigned long)_end, PMD_SIZE);
 
@@ -1563,6 +1619,11 @@ static void __init clear_boot_idmap(void)
 	if (start >= end || (start < img_end && end > img_start))
 		return;
 	clear_pmds(start, end);
+	/*
+	 * map_lowmem() maps this range again at other output addresses:
+	 * break-before-make, so drop what the TLB holds of the old ones.
+	 */
+	local_flush_tlb_kernel_range(start, end);
 }
 
 /*
@@ -1714,6 +1775,42 @@ static void __init map_vectors(void *vectors)
 	create_mapping(&map);
 }
 
+/**
+ * arm_fdt_window() - the physical range mapped at FDT_FIXED_BASE
+ * @fdt: physical address of the device tree blob the boot loader passed
+ * @start: set to the first byte of the range
+ *
+ * The blob may straddle a section boundary, so FDT_FIXED_SIZE (two
+ * sections) is mapped from the section holding its start. The range is
+ * computed in 64 bits: a blob in the last two sections below 4 GiB has
+ * a window that ends at or past 4 GiB, which a 32-bit end would wrap to
+ * 0. Where phys_addr_t cannot address the whole window (classic
+ * kernels), it is cut at the highest physical address.
+ *
+ * Return: the length of the range in bytes, never 0.
+ */
+u64 arm_fdt_window(u64 fdt, u64 *start)
+{
+	u64 base = round_down(fdt, SECTION_SIZE);
+	u64 room = (u64)PHYS_ADDR_MAX - base;
+
+	*start = base;
+	return room < FDT_FIXED_SIZE - 1 ? room + 1 : FDT_FIXED_SIZE;
+}
+
+static void __init map_fdt(u64 fdt)
+{
+	struct map_desc map = {
+		.virtual = FDT_FIXED_BASE,
+		.type = MT_MEMORY_RO,
+	};
+	u64 start;
+
+	map.length = arm_fdt_window(fdt, &start);
+	map.pfn = start >> PAGE_SHIFT;
+	create_mapping(&map);
+}
+
 /* PTE tables for kmap (pkmap) and for the lower fixmap pmd. */
 static void __init kmap_init(void)
 {
@@ -1744,9 +1841,7 @@ static void __init devicemaps_init(const struct machine_desc *mdesc)
 	clear_pmds(VMALLOC_START, FIXADDR_TOP & PMD_MASK);
 
 	if (__atags_pointer)
-		map_phys(__atags_pointer & SECTION_MASK,
-			 (__atags_pointer & SECTION_MASK) + FDT_FIXED_SIZE,
-			 FDT_FIXED_BASE, MT_MEMORY_RO);
+		map_fdt(__atags_pointer);
 
 #ifdef FLUSH_BASE
 	map_phys(FLUSH_BASE_PHYS, FLUSH_BASE_PHYS + SZ_1M, FLUSH_BASE,
