@@ -26,18 +26,32 @@ LOGS=$B/logs/faults
 INITRD=$B/initramfs/faults.cpio.gz
 PRISTINE=$REPO/$B/faults-pristine
 PROC=arch/arm/mm/proc-v7-3level.S
+MMU=arch/arm/mm/mmu.c
+HDR=arch/arm/include/asm/pgtable-3level.h
 
 # name | file | perl substitution (must change the file) | selftests
+#   [| configuration, lpae when absent]
+# What catches each new fault (besides the boot judge):
+#   pmd-leaf         arm_lpae_pgtable.pmd_prot_none_block_is_leaf,
+#                    hugepage thp.prot_none_ksmd_skips_block
+#   fdt-wrap         arm_mmu_setup.fdt_window_below_4g
+#   replace-refused  arm_mmu_replace.replace_live_section
+#   idmap-kept       arm_mmu_setup.lowmem_linear_map_exact (VMSPLIT_1G,
+#                    where head.S's identity map lies inside lowmem)
 # A fault that livelocks the guest (ap2-kept) ends in a soft lockup
 # panic rather than the boot timeout: the boots get softlockup_panic=1.
 FAULTS="
-xn       | $PROC | s/^(ENTRY\(cpu_v7_set_pte_ext\)\n)/\$1\tbic\tpte_hi, pte_hi, #(L_PTE_XN >> 32)\n/m | lpae_prot_test
-rdonly   | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\tbic\tip, ip, #(L_PTE_RDONLY >> 32)\n/m | lpae_prot_test
+xn       | $PROC | s/^(ENTRY\(cpu_v7_set_pte_ext\)\n)/\$1\tbic\tpte_hi, pte_hi, #LPAE_HI_BIT(54)\n/m | lpae_prot_test
+rdonly   | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\tbic\tip, ip, #L_PTE_RDONLY_HI\n/m | lpae_prot_test
 ap2-kept | $PROC | s/^\tbiceq\tpte_lo, pte_lo, #PTE_AP2.*\n//m | lpae_dirty_test
-clean    | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\torr\tip, ip, #(L_PTE_DIRTY >> 32)\n/m | lpae_dirty_test
+clean    | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\torr\tip, ip, #L_PTE_DIRTY_HI\n/m | lpae_dirty_test
 young    | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\torr\tpte_lo, pte_lo, #L_PTE_YOUNG\n/m | lpae_dirty_test
 asid     | $PROC | s/^\torr\tpgd_hi, pgd_hi, r2, lsl.*\n//m | lpae_process_test
 pgd-leak | arch/arm/mm/pgd.c | s/^\tkmem_cache_free\(pgd_cache, pgd\);\n//m | lpae_process_test
+pmd-leaf | $HDR | s/pmd_block_leaf\(pmd\)$/pmd_sect(pmd)/mg | lpae_hugepage_test
+fdt-wrap | $MMU | s/return room < FDT_FIXED_SIZE - 1 \? room \+ 1 : FDT_FIXED_SIZE;/return (u32)(base + FDT_FIXED_SIZE) > (u32)base ? FDT_FIXED_SIZE : 0;/ | lpae_vma_test
+replace-refused | $MMU | s/^(static void __init sect_write\(.*\n.*\n\{\n)/\$1\tif (pmd_val(*pmd) \&\& sect_output(pmd_val(*pmd)) != sect_output(new))\n\t\treturn;\n/m | lpae_vma_test
+idmap-kept | $MMU | s/^\tclear_boot_idmap\(\);\n//m; s/^(static void __init sect_write\(.*\n.*\n\{\n)/\$1\tif (pmd_val(*pmd) \&\& sect_output(pmd_val(*pmd)) != sect_output(new))\n\t\treturn;\n/m | lpae_vma_test | lpae+split1g
 "
 
 die() { printf 'faults: %s\n' "$*" >&2; exit 1; }
@@ -79,6 +93,9 @@ while IFS= read -r line; do
 	file=$(field "$line" 2)
 	expr=$(field "$line" 3)
 	tests=$(field "$line" 4)
+	cfg=$(field "$line" 5)
+	cfg=${cfg:-lpae}
+	OUT=$B/kernel/faults/$cfg
 	mkdir -p "$PRISTINE/$(dirname "$file")"
 	[ -f "$PRISTINE/$file" ] ||
 		cp "$SRC/$file" "$PRISTINE/$file"
@@ -87,7 +104,7 @@ while IFS= read -r line; do
 		die "fault $NAME no longer applies to $file"
 	fi
 	echo "faults: $NAME: $file changed, building"
-	if ! bash harness/build-kernel.sh "$SRC" "$OUT" lpae; then
+	if ! bash harness/build-kernel.sh "$SRC" "$OUT" "$cfg"; then
 		# A fault that does not build proves nothing about the tests.
 		results+=("$NAME: MISSED, the kernel with it does not build")
 		missed=$((missed + 1))
@@ -98,7 +115,7 @@ while IFS= read -r line; do
 	python3 tools/testing/lpae/run_qemu.py --kernel "$OUT/arch/arm/boot/zImage" \
 		--dtb "$OUT/arch/arm/boot/dts/vexpress-v2p-ca15-tc1.dtb" \
 		--initrd "$INITRD" --mem 6G --smp 2 --timeout 600 \
-		--label "fault-$NAME" --log "$LOGS/$NAME.log" \
+		--label "fault-$NAME-$cfg" --log "$LOGS/$NAME.log" \
 		--append softlockup_panic=1 --append lpae_quick=1 \
 		--append "lpae_tests=$(echo "$tests" | tr ' ' ,)" > "$LOGS/$NAME.out"
 	caught=$(python3 - "$LOGS/$NAME.log.json" <<'EOF'
@@ -116,8 +133,11 @@ EOF
 	fi
 done <<< "$FAULTS"
 
-# Leave the scratch kernel as committed.
-bash harness/build-kernel.sh "$SRC" "$OUT" lpae > /dev/null 2>&1
+# Leave the scratch kernels as committed.
+for cfg in $(printf '%s\n' "$FAULTS" | awk -F'|' 'NF >= 5 { gsub(/ /, "", $5); print $5 }' | sort -u) lpae; do
+	[ -d "$B/kernel/faults/$cfg" ] &&
+		bash harness/build-kernel.sh "$SRC" "$B/kernel/faults/$cfg" "$cfg" > /dev/null 2>&1
+done
 echo
 echo "=== make faults ==="
 printf '%s\n' "${results[@]}"
