@@ -101,10 +101,32 @@ static pgd_t *pgd_table_alloc(gfp_t gfp)
 	return kmem_cache_alloc(pgd_cache, gfp & ~__GFP_ZERO);
 }
 
-/* Back to the constructed state, whatever was changed since */
+/*
+ * Is @pgd still as pgd_ctor() left it? pgd_free() clears the entry of
+ * every table it frees (pud_clear() also cleans the line), and nothing
+ * rewrites the kernel entries of an ordinary address space, so this is
+ * the common case. The identity map's PGD, whose kernel entries point
+ * at private copies until pgd_free() clears them, is not.
+ */
+static bool pgd_constructed(const pgd_t *pgd)
+{
+	unsigned int i;
+
+	for (i = 0; i < USER_PTRS_PER_PGD; i++)
+		if (pgd_val(pgd[i]))
+			return false;
+	return !memcmp(pgd + USER_PTRS_PER_PGD, init_mm.pgd + USER_PTRS_PER_PGD,
+		       (PTRS_PER_PGD - USER_PTRS_PER_PGD) * sizeof(pgd_t));
+}
+
+/*
+ * Objects go back to the cache constructed, so that the next
+ * pgd_alloc() copies nothing; only a PGD that differs is rewritten.
+ */
 static void pgd_table_free(pgd_t *pgd)
 {
-	pgd_init_entries(pgd);
+	if (!pgd_constructed(pgd))
+		pgd_init_entries(pgd);
 	kmem_cache_free(pgd_cache, pgd);
 }
 
@@ -146,8 +168,11 @@ static int pgd_alloc_modules_pmd(struct mm_struct *mm, pgd_t *pgd)
 	pud_t *pud;
 	pmd_t *pmd;
 
-	if (PGD_MODULES_SLOT >= USER_PTRS_PER_PGD)
-		return 0;
+	/*
+	 * PAGE_OFFSET is a multiple of 1 GiB with LPAE and the modules
+	 * area lies just below it, so the slot is always a user one.
+	 */
+	BUILD_BUG_ON(PGD_MODULES_SLOT != USER_PTRS_PER_PGD - 1);
 
 	p4d = p4d_offset(pgd + PGD_MODULES_SLOT, MODULES_VADDR);
 	pud = pud_offset(p4d, MODULES_VADDR);
