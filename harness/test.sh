@@ -17,10 +17,15 @@ TREE=${TREE:-linux}
 SRC=$B/src/$TREE
 LOGS=$B/logs/$TREE/test
 INITRD=$B/initramfs/$TREE.cpio.gz
+BE_INITRD=$B/initramfs/be.cpio.gz
 
 # One boot per line: a label, the configuration (fragments joined by
-# '+'), QEMU's -m, -smp, -M and -cpu, the device tree, and kernel
-# command-line words, if any, after the device tree.
+# '+'), QEMU's -m, -smp, -M and -cpu, the device tree ("-": the one
+# QEMU virt generates), and kernel command-line words, if any, after the
+# device tree. A word "@be" is the harness's, not the kernel's: boot
+# with the big-endian initramfs (one /init that prints and powers off;
+# Debian has no big-endian ARM user space), so that boot ends after
+# KUnit.
 #
 # lpae-6G is the reference boot: it runs the stress cases at full size
 # (10,000 forks, 1 GiB pattern fill, a tmpfs file larger than lowmem,
@@ -33,6 +38,10 @@ INITRD=$B/initramfs/$TREE.cpio.gz
 # comes first: boots run $JOBS at a time.
 A15="vexpress-a15 cortex-a15 vexpress-v2p-ca15-tc1.dtb"
 A9="vexpress-a9 cortex-a9 vexpress-v2p-ca9.dtb"
+VIRT_A7="virt,highmem=on cortex-a7 -"
+# Uniprocessor kernels get the tree with its first CPU only: given two
+# CPU nodes they warn at boot (harness/one-cpu-dtb.sh).
+A15_UP="vexpress-a15 cortex-a15 vexpress-v2p-ca15-tc1-1cpu.dtb"
 Q=lpae_quick=1
 LAYOUT=lpae_tests=lpae_highmem_test,lpae_prot_test,lpae_dirty_test,lpae_hugepage_test,lpae_vma_test
 MATRIX="
@@ -44,6 +53,10 @@ lpae-3G-up       lpae          3G    1 $A15 $Q $LAYOUT
 lpae-6G-ioremap  lpae          6G    2 $A15 $Q $LAYOUT mem=3G ioremap_kunit.phys=0x180000000
 lpae-4097M       lpae          4097M 2 $A15 $Q $LAYOUT
 classic-1G-a9    classic       1G    2 $A9 $Q $LAYOUT
+lpae-up-thumb2-6G lpae+up      6G    1 $A15_UP $Q
+classic-up-1G    classic+up    1G    1 $A15_UP $Q $LAYOUT
+lpae-be-6G       lpae+be       6G    2 $A15 @be
+lpae-virt-a7-hotplug lpae      6G    2 $VIRT_A7 $Q lpae_hotplug=1 lpae_tests=lpae_hotplug_test,lpae_process_test
 "
 EXTENDED_MATRIX="
 lpae-16G         lpae          16G   2 $A15 $Q
@@ -77,13 +90,24 @@ job() {
 
 boot() {
 	local label=$1 cfg=$2 mem=$3 smp=$4 machine=$5 cpu=$6 dtb=$7 a
-	local k=$B/kernel/$TREE/$cfg extra=()
+	local k=$B/kernel/$TREE/$cfg extra=() initrd=$INITRD
 	shift 7
 	for a in "$@"; do
-		extra+=(--append "$a")
+		case $a in
+		@be) initrd=$BE_INITRD ;;
+		*) extra+=(--append "$a") ;;
+		esac
 	done
+	case $dtb in
+	-) ;;
+	*-1cpu.dtb)
+		dtb=$k/arch/arm/boot/dts/$dtb
+		bash harness/one-cpu-dtb.sh "$k" "${dtb%-1cpu.dtb}.dtb" "$dtb" ||
+			return 1 ;;
+	*) dtb=$k/arch/arm/boot/dts/$dtb ;;
+	esac
 	python3 tools/testing/lpae/run_qemu.py --kernel "$k/arch/arm/boot/zImage" \
-		--dtb "$k/arch/arm/boot/dts/$dtb" --initrd "$INITRD" \
+		--dtb "$dtb" --initrd "$initrd" \
 		--machine "$machine" --cpu "$cpu" --mem "$mem" --smp "$smp" \
 		--timeout "${TIMEOUT:-900}" --label "$label" --log "$LOGS/$label.log" \
 		"${extra[@]}" > "$LOGS/$label.out" 2>&1
@@ -123,6 +147,7 @@ for c in $(configs); do
 	echo "test: $c ready in $(( $(date +%s) - t0 ))s"
 done
 bash harness/initramfs.sh "$SRC" "$INITRD" || build_failed=$((build_failed + 1))
+bash harness/be-initramfs.sh "$SRC" "$BE_INITRD" || build_failed=$((build_failed + 1))
 
 while read -r label cfg mem smp machine cpu dtb append; do
 	[ -n "$label" ] || continue

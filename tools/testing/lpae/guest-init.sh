@@ -7,7 +7,8 @@
 # powers the machine off. lpae_mode=shell on the kernel command line
 # gives an interactive shell instead; lpae_tests=prog1,prog2 runs only
 # those selftest programs; lpae_quick=1 runs the stress cases at their
-# quick sizes (LPAE_QUICK, see lpae_util.h).
+# quick sizes (LPAE_QUICK, see lpae_util.h); lpae_hotplug=1 asks
+# lpae_hotplug_test to take CPUs offline and back (LPAE_HOTPLUG).
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -27,6 +28,7 @@ for arg in $(cat /proc/cmdline); do
 	lpae_mode=*) mode=${arg#lpae_mode=} ;;
 	lpae_ram=*) LPAE_RAM_MB=${arg#lpae_ram=}; export LPAE_RAM_MB ;;
 	lpae_quick=*) LPAE_QUICK=${arg#lpae_quick=}; export LPAE_QUICK ;;
+	lpae_hotplug=*) LPAE_HOTPLUG=${arg#lpae_hotplug=}; export LPAE_HOTPLUG ;;
 	lpae_timeout=*) timeout_s=${arg#lpae_timeout=} ;;
 	lpae_tests=*) only=$(echo "${arg#lpae_tests=}" | tr , ' ') ;;
 	esac

@@ -24,7 +24,8 @@ import time
 # Debian 12's QEMU 7.2 truncates LPAE table addresses to 32 bits
 # (fixed by QEMU commit 67d762e716a7, first in 8.2.8 of the stable series).
 QEMU_MIN = (8, 2, 8)
-RAM_BASE = {"vexpress-a15": 0x80000000, "vexpress-a9": 0x60000000}
+RAM_BASE = {"vexpress-a15": 0x80000000, "vexpress-a9": 0x60000000,
+            "virt": 0x40000000}
 
 TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
 TAP_RESULT = re.compile(r"^(\s*)(ok|not ok) (\d+)\s*-?\s*(.*?)\s*$")
@@ -76,7 +77,7 @@ def qemu_version(binary):
 
 def check_qemu(args, ram_mb):
     """Refuse RAM above 4 GiB on a QEMU whose LPAE walk truncates it."""
-    ram_end = RAM_BASE.get(args.machine, 0) + ram_mb * 1024 * 1024
+    ram_end = RAM_BASE.get(args.machine.split(",")[0], 0) + ram_mb * 1024 * 1024
     if ram_end <= 1 << 32:
         return
     ver = qemu_version(args.qemu)
@@ -104,8 +105,11 @@ def qemu_command(args, ram_mb):
     append += args.append
     cmd = [args.qemu, "-M", args.machine, "-cpu", args.cpu,
            "-smp", str(args.smp), "-m", f"{ram_mb}M", "-audio", "none",
-           "-kernel", args.kernel, "-dtb", args.dtb, "-initrd", args.initrd,
+           "-kernel", args.kernel, "-initrd", args.initrd,
            "-append", " ".join(append), "-no-reboot"]
+    # "-" (QEMU virt): the machine's own generated device tree.
+    if args.dtb != "-":
+        cmd += ["-dtb", args.dtb]
     if args.icount:
         cmd += ["-icount", "shift=0,sleep=off"]
     if args.mode == "shell":
