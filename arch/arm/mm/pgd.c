@@ -172,7 +172,7 @@ static int pgd_alloc_modules_pmd(struct mm_struct *mm, pgd_t *pgd)
 	 * PAGE_OFFSET is a multiple of 1 GiB with LPAE and the modules
 	 * area lies just below it, so the slot is always a user one.
 	 */
-	BUILD_BUG_ON(PGD_MODULES_SLOT != USER_PTRS_PER_PGD - 1);
+	BUILD_BUG_ON(pgd_index(MODULES_VADDR) != USER_PTRS_PER_PGD - 1);
 
 	p4d = p4d_offset(pgd + PGD_MODULES_SLOT, MODULES_VADDR);
 	pud = pud_offset(p4d, MODULES_VADDR);

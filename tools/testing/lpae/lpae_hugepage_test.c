@@ -409,20 +409,35 @@ TEST_F(thp, munmap_partial)
 	EXPECT_EQ(2 * 2048, anon_huge_kb(hole + LPAE_PAGE_SIZE));
 }
 
+/*
+ * Move the THP_LEN huge pages at @src with mremap() to a 2 MiB aligned
+ * place inside a new reservation, returned in @map (THP_LEN + 2 huge
+ * pages long). Returns the new address, or NULL.
+ */
+static char *thp_move(char *src, char **map)
+{
+	char *dst;
+
+	*map = mmap(NULL, THP_LEN + 2 * HPAGE, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (*map == MAP_FAILED)
+		return NULL;
+	dst = (char *)(((uintptr_t)*map + HPAGE - 1) & ~(HPAGE - 1));
+	if (mremap(src, THP_LEN, THP_LEN, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   dst) != dst)
+		return NULL;
+	return dst;
+}
+
 /* mremap() of whole huge pages moves block entries; data follows. */
 TEST_F(thp, mremap_moves_blocks)
 {
-	char *dst_map, *dst, *moved;
+	char *dst_map, *dst;
 
 	LPAE_SETUP_SKIPPED();
 	ASSERT_EQ(THP_LEN / 1024, anon_huge_kb(self->buf));
-	dst_map = mmap(NULL, THP_LEN + 2 * HPAGE, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_TRUE(dst_map != MAP_FAILED);
-	dst = (char *)(((uintptr_t)dst_map + HPAGE - 1) & ~(HPAGE - 1));
-	moved = mremap(self->buf, THP_LEN, THP_LEN,
-		       MREMAP_MAYMOVE | MREMAP_FIXED, dst);
-	ASSERT_TRUE(moved == dst);
+	dst = thp_move(self->buf, &dst_map);
+	ASSERT_TRUE(dst != NULL);
 	EXPECT_EQ(THP_LEN / 1024, anon_huge_kb(dst));
 	EXPECT_EQ(-1, lpae_verify(dst, THP_LEN, 0x7a9));
 	/* The old range is gone. */
@@ -488,20 +503,15 @@ TEST_F(thp, prot_none_fork_and_back)
 
 TEST_F(thp, prot_none_mremap_munmap)
 {
-	char *dst_map, *dst, *moved;
+	char *dst_map, *dst;
 	struct lpae_klog k;
 
 	LPAE_SETUP_SKIPPED();
 	ASSERT_EQ(0, lpae_klog_open(&k));
 	ASSERT_EQ(THP_LEN / 1024, anon_huge_kb(self->buf));
 	ASSERT_EQ(0, mprotect(self->buf, THP_LEN, PROT_NONE));
-	dst_map = mmap(NULL, THP_LEN + 2 * HPAGE, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_TRUE(dst_map != MAP_FAILED);
-	dst = (char *)(((uintptr_t)dst_map + HPAGE - 1) & ~(HPAGE - 1));
-	moved = mremap(self->buf, THP_LEN, THP_LEN,
-		       MREMAP_MAYMOVE | MREMAP_FIXED, dst);
-	ASSERT_TRUE(moved == dst);
+	dst = thp_move(self->buf, &dst_map);
+	ASSERT_TRUE(dst != NULL);
 	EXPECT_EQ(THP_LEN / 1024, anon_huge_kb(dst));
 	ASSERT_EQ(0, mprotect(dst, THP_LEN, PROT_RW));
 	EXPECT_EQ(-1, lpae_verify(dst, THP_LEN, 0x7a9));
