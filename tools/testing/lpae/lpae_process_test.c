@@ -171,16 +171,17 @@ static int read_slabinfo(struct slab *s, int max)
 }
 
 /*
- * Caches that grew by more than 1%, two slabs per CPU and SLAB_NOISE
- * objects (one per 20 of the reference boot's forks).  A leak in fork or
- * exit costs at least one object per cycle; smaller changes are caches
- * doing their job (the PID IDR's radix-tree nodes follow the PID cursor,
- * per-CPU partial slabs come and go).
+ * Caches that grew by more than 1%, two slabs per CPU and one object per
+ * SLAB_NOISE_FORKS forks of the run.  A leak in fork or exit costs at
+ * least one object per cycle; smaller changes are caches doing their job
+ * (the PID IDR's radix-tree nodes follow the PID cursor, per-CPU partial
+ * slabs come and go). The noise allowance scales with the forks, so a
+ * one-object-per-fork leak stays far above it in a quick boot too.
  */
-#define SLAB_NOISE	(FORKS / 20)
+#define SLAB_NOISE_FORKS	20
 
 static int slab_growth(struct slab *a, int na, struct slab *b, int nb,
-		       int ncpus, char *why, size_t whylen)
+		       int ncpus, int forks, char *why, size_t whylen)
 {
 	int i, j, grew = 0;
 
@@ -197,7 +198,7 @@ static int slab_growth(struct slab *a, int na, struct slab *b, int nb,
 				break;
 		long before = j < na ? a[j].active : 0;
 		long slack = before / 100 + 2 * b[i].per_slab * (ncpus + 1) +
-			     SLAB_NOISE;
+			     forks / SLAB_NOISE_FORKS;
 
 		if (b[i].active - before > slack) {
 			size_t l = strlen(why);
@@ -281,8 +282,8 @@ TEST_F_TIMEOUT(proc, fork_exit_no_leak, 400)
 		ks1 = lpae_meminfo_kb("KernelStack");
 		if (n0 > 0) {
 			n1 = read_slabinfo(s1, MAX_SLABS);
-			grew = slab_growth(s0, n0, s1, n1, self->ncpus, why,
-					   sizeof(why));
+			grew = slab_growth(s0, n0, s1, n1, self->ncpus, forks,
+					   why, sizeof(why));
 		}
 		if (pt1 <= pt0 + pt0 / 100 + 16 && !grew &&
 		    slab1 <= slab0 + slab0 / 100 + 256 &&
@@ -427,7 +428,8 @@ TEST_F_TIMEOUT(proc, fork_fails_cleanly_when_pgd_alloc_fails, 300)
 		pt1 = lpae_meminfo_kb("PageTables");
 		n1 = read_slabinfo(s1, MAX_SLABS);
 		grew = n0 > 0 && n1 > 0 ?
-		       slab_growth(s0, n0, s1, n1, self->ncpus, why, sizeof(why)) :
+		       slab_growth(s0, n0, s1, n1, self->ncpus, forks, why,
+				   sizeof(why)) :
 		       0;
 		if (pt1 <= pt0 + pt0 / 100 + 16 && !grew)
 			break;
