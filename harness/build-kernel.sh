@@ -39,11 +39,19 @@ export KBUILD_BUILD_USER=lpae KBUILD_BUILD_HOST=harness
 
 die() { printf 'build: %s\n' "$*" >&2; exit 1; }
 
+. "$REPO/harness/lib.sh"
+
+# Checked once, here: a check inside $(fragments) would only end the
+# subshell, and the build would go on without the fragment.
+for f in $(printf '%s' "$CONFIG" | tr '+' ' '); do
+	[ -f "$FRAGDIR/$f.config" ] || die "no fragment $FRAGDIR/$f.config"
+done
+[ -n "$CONFIG" ] || die "no configuration given"
+
 fragments() {
 	local f
 	printf '%s\n' "$FRAGDIR/common.config"
 	for f in $(printf '%s' "$CONFIG" | tr '+' ' '); do
-		[ -f "$FRAGDIR/$f.config" ] || die "no fragment $FRAGDIR/$f.config"
 		printf '%s\n' "$FRAGDIR/$f.config"
 	done
 }
@@ -115,6 +123,7 @@ take_build_slot() {
 }
 
 mkdir -p "$(dirname "$OUT")" "$CCACHE_DIR"
+wait_lock "$OUT.lock" "build in $OUT"
 take_build_slot
 configure
 start=$(date +%s)

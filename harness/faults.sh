@@ -10,6 +10,7 @@
 # tests: the exit status is then non-zero.
 #
 #   harness/faults.sh [NAME...]       default: every fault
+#   harness/faults.sh --names         the names of the faults, one a line
 #
 # The scratch tree is build/src/faults (our files as committed at HEAD);
 # each fault is undone before the next is applied. Not part of make test:
@@ -41,6 +42,25 @@ pgd-leak | arch/arm/mm/pgd.c | s/^\tkmem_cache_free\(pgd_cache, pgd\);\n//m | lp
 "
 
 die() { printf 'faults: %s\n' "$*" >&2; exit 1; }
+
+. harness/lib.sh
+
+names() {
+	printf '%s\n' "$FAULTS" | awk -F'|' 'NF { gsub(/[ \t]/, "", $1); print $1 }'
+}
+
+if [ "${1:-}" = --names ]; then
+	names
+	exit 0
+fi
+# A misspelt name would otherwise select nothing and "pass".
+for NAME in "$@"; do
+	names | grep -qxF -- "$NAME" || {
+		printf 'faults: no fault %s (faults: %s)\n' "$NAME" "$(names | tr '\n' ' ')" >&2
+		exit 2
+	}
+done
+lock_checkout faults
 
 field() {
 	printf '%s\n' "$1" | cut -d'|' -f"$2" | sed 's/^ *//; s/ *$//'

@@ -59,6 +59,19 @@ configs() {
 	matrix | awk 'NF { print $2 }' | sort -u
 }
 
+die() { printf 'test: %s\n' "$*" >&2; exit "${2:-1}"; }
+
+. harness/lib.sh
+
+# Every boot's settings, before anything is built.
+while read -r label cfg mem smp machine cpu dtb append; do
+	[ -n "$label" ] || continue
+	err=$(bash harness/settings.sh CONFIG="$cfg" MEM="$mem" SMP="$smp" \
+		MACHINE="$machine" CPU="$cpu" DTB="$dtb") ||
+		die "boot $label: ${err#settings: }" 2
+done <<< "$(matrix)"
+
+lock_checkout test
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 
