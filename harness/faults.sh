@@ -121,13 +121,7 @@ while IFS= read -r line; do
 		--label "fault-$NAME" --log "$LOGS/$NAME.log" \
 		--append softlockup_panic=1 --append lpae_quick=1 \
 		--append "lpae_tests=$(echo "$tests" | tr ' ' ,)" > "$LOGS/$NAME.out"
-	caught=$(python3 - "$LOGS/$NAME.log.json" <<'EOF'
-import json, sys
-v = json.load(open(sys.argv[1]))
-cases = [f for f in v["failures"] if not f.startswith("  ")]
-print("; ".join(v["problems"][:1] + cases))
-EOF
-)
+	caught=$(python3 harness/report.py --caught "$LOGS/$NAME.log.json")
 	if [ -n "$caught" ]; then
 		results+=("$NAME: caught: $caught")
 	else

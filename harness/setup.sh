@@ -13,7 +13,7 @@ QEMU_MIN=8.2.8
 PKGS="linux-source-6.1 gcc-arm-none-eabi gcc-arm-linux-gnueabihf
       libc6-dev-armhf-cross ccache bc bison flex libssl-dev libelf-dev
       cpio xz-utils gzip python3 make perl sparse gnuplot-nox
-      python3-ply python3-git"
+      python3-ply python3-git python3-pytest"
 
 log() { printf 'setup: %s\n' "$*"; }
 

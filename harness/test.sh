@@ -49,6 +49,32 @@ EXTENDED_MATRIX="
 lpae-16G         lpae          16G   2 $A15 $Q
 "
 
+# The fewest results each boot must report (run_qemu.py --min-kunit and
+# --min-selftests): a little below today's counts, so that adding a test
+# never fails them, but a suite or program that goes missing does. A boot
+# takes the first row matching its configuration, and "layout" when it
+# runs only the $LAYOUT programs.
+#   configuration  programs  KUnit  selftests
+MINIMUMS="
+    lpae*          all       90     66
+    lpae*          layout    90     60
+    classic*       all       3      50
+    classic*       layout    3      44
+"
+
+# minimums CONFIG WORD...: "KUNIT SELFTESTS" for a boot of the matrix.
+minimums() {
+	local cfg=$1 progs=all pat p k st
+	shift
+	case " $* " in *" lpae_tests="*) progs=layout ;; esac
+	while read -r pat p k st; do
+		[ -n "$pat" ] && [ "$p" = "$progs" ] || continue
+		# shellcheck disable=SC2254
+		case $cfg in $pat) echo "$k $st"; return 0 ;; esac
+	done <<< "$MINIMUMS"
+	echo "1 1"
+}
+
 matrix() {
 	printf '%s\n' "$MATRIX"
 	[ "${EXTENDED:-0}" = 1 ] && printf '%s\n' "$EXTENDED_MATRIX"
@@ -88,18 +114,23 @@ job() {
 	"$@" &
 }
 
+# A boot prints its progress (run_qemu.py, on stderr) as it goes, its
+# verdict when it ends.
 boot() {
-	local label=$1 cfg=$2 mem=$3 smp=$4 machine=$5 cpu=$6 dtb=$7 a
+	local label=$1 cfg=$2 mem=$3 smp=$4 machine=$5 cpu=$6 dtb=$7 a min
 	local k=$B/kernel/$TREE/$cfg extra=()
 	shift 7
 	for a in "$@"; do
 		extra+=(--append "$a")
 	done
+	read -ra min <<< "$(minimums "$cfg" "$@")"
 	python3 tools/testing/lpae/run_qemu.py --kernel "$k/arch/arm/boot/zImage" \
 		--dtb "$k/arch/arm/boot/dts/$dtb" --initrd "$INITRD" \
 		--machine "$machine" --cpu "$cpu" --mem "$mem" --smp "$smp" \
-		--timeout "${TIMEOUT:-900}" --label "$label" --log "$LOGS/$label.log" \
-		"${extra[@]}" > "$LOGS/$label.out" 2>&1
+		--timeout "${TIMEOUT:-900}" --init-timeout "${INIT_TIMEOUT:-120}" \
+		--min-kunit "${min[0]}" --min-selftests "${min[1]}" \
+		--label "$label" --log "$LOGS/$label.log" \
+		"${extra[@]}" > "$LOGS/$label.out"
 	cat "$LOGS/$label.out"
 }
 
@@ -108,12 +139,27 @@ boot() {
 # assembled tree, so they start before the kernels are built and run
 # beside the builds (their own output directories, the other build slot).
 check() {
+	echo "test: make check started (log: $LOGS/check.log)"
 	bash harness/check.sh "$SRC" > "$LOGS/check.log" 2>&1
 	echo "$?" > "$LOGS/check.rc"
 	sed -n '/^=== make check/,$p' "$LOGS/check.log"
 }
 
+# The judge's and the settings checks' own tests (harness/tests), on the
+# host, each counted in the summary.
+host_tests() {
+	echo "test: host tests (pytest, harness/tests)"
+	if ! command -v pytest-3 > /dev/null; then
+		echo "test: no pytest-3: run harness/setup.sh"
+		return 0
+	fi
+	PYTHONDONTWRITEBYTECODE=1 pytest-3 -q -p no:cacheprovider \
+		--junitxml="$LOGS/pytest.xml" harness/tests > "$LOGS/pytest.log" 2>&1
+	tail -n 1 "$LOGS/pytest.log" | sed 's/^/test: host tests: /'
+}
+
 start=$(date +%s)
+host_tests
 bash harness/assemble.sh ours "$SRC" || exit 1
 check_args=()
 if [ "${NOCHECK:-0}" != 1 ]; then
@@ -126,6 +172,7 @@ verdicts=()
 
 for c in $(configs); do
 	t0=$(date +%s)
+	echo "test: building $c"
 	if ! bash harness/build-kernel.sh "$SRC" "$B/kernel/$TREE/$c" "$c"; then
 		echo "test: build of $c FAILED"
 		build_failed=$((build_failed + 1))
@@ -150,6 +197,6 @@ echo "test: checks, builds and boots took $(( $(date +%s) - start ))s ($JOBS at 
 echo
 echo "=== make test: $(cat "$SRC/.lpae-version" 2>/dev/null) ==="
 python3 harness/report.py --failed-builds "$build_failed" "${check_args[@]}" \
-	"${verdicts[@]}" |
+	--pytest "$LOGS/pytest.xml" "${verdicts[@]}" |
 	tee "$LOGS/report.txt"
 exit "${PIPESTATUS[0]}"
