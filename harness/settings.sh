@@ -45,12 +45,14 @@ fragments() {
 
 check_config() {
 	local f lpae=0
+	case $CONFIG in
+	'' | +* | *+ | *++*) bad "CONFIG=$CONFIG: an empty fragment name (one of: $(fragments))" ;;
+	esac
 	for f in $(printf '%s' "$CONFIG" | tr '+' ' '); do
 		[ -f "$FRAGDIR/$f.config" ] ||
 			bad "CONFIG=$CONFIG: no fragment $f (configurations join these with +: $(fragments))"
 		grep -qx 'CONFIG_ARM_LPAE=y' "$FRAGDIR/$f.config" && lpae=1
 	done
-	[ -n "$CONFIG" ] || bad "CONFIG is empty (one of: $(fragments))"
 	LPAE=$lpae
 }
 
