@@ -78,7 +78,7 @@ export LPAE_SKIP := $(SKIP)
 export LPAE_FROM_HEAD := $(HEAD)
 export LPAE_WORK := $(WORK)
 
-.PHONY: all run test faults bench shell setup tree kernel initramfs selftests boot clean help
+.PHONY: all run test faults bench shell setup tree kernel initramfs selftests boot clean help judge-tests
 
 all: help
 
@@ -123,8 +123,14 @@ faults: setup
 	@bash harness/faults.sh $(FAULTS)
 
 # Our kernel against the base kernel under QEMU -icount (harness/bench.sh).
-bench: setup
+bench:
+	@bash harness/setup.sh --bench $(B)/cache
 	@bash harness/bench.sh
+
+# The harness's own tests (the judge on recorded logs, the settings
+# checks); make test runs them too.
+judge-tests:
+	@PYTHONDONTWRITEBYTECODE=1 pytest-3 -q -p no:cacheprovider harness/tests
 
 clean:
 	rm -rf $(B)/kernel $(B)/logs $(B)/initramfs
