@@ -107,6 +107,9 @@ check_faults() {
 
 main() {
 	local a name value
+	# Only what the command line gives: make exports its variables.
+	unset CONFIG MACHINE CPU MEM SMP DTB TREE TIMEOUT INIT_TIMEOUT JOBS \
+		FAULTS EXTENDED NOCHECK HEAD NOBUILD
 	for a in "$@"; do
 		case $a in
 		*=*) ;;

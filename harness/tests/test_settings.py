@@ -10,14 +10,21 @@ import pytest
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+# Run from make judge-tests or make test, the environment carries the
+# outer make's flags and variables.
+ENV = {k: v for k, v in os.environ.items()
+       if k not in ("MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES", "MAKELEVEL")}
+
+
 def settings(*words):
     return subprocess.run(["bash", "harness/settings.sh", *words], cwd=REPO,
-                          capture_output=True, text=True, check=False)
+                          env=ENV, capture_output=True, text=True,
+                          check=False)
 
 
 def make_n(*words):
     # -n: were the check to let a setting through, nothing would run.
-    return subprocess.run(["make", "-n", *words], cwd=REPO,
+    return subprocess.run(["make", "-n", *words], cwd=REPO, env=ENV,
                           capture_output=True, text=True, check=False)
 
 
@@ -79,8 +86,8 @@ def test_make_stops_at_once(goal, word):
 
 
 def test_make_help_lists_settings():
-    r = subprocess.run(["make", "help"], cwd=REPO, capture_output=True,
-                       text=True, check=True)
+    r = subprocess.run(["make", "help"], cwd=REPO, env=ENV,
+                       capture_output=True, text=True, check=True)
     for name in ("CONFIG=", "MEM=", "MACHINE=", "FAULTS=", "JOBS=",
                  "INIT_TIMEOUT=", "LPAE_NO_BUILD_LOCK="):
         assert name in r.stdout
@@ -88,6 +95,6 @@ def test_make_help_lists_settings():
 
 def test_faults_names():
     r = subprocess.run(["bash", "harness/faults.sh", "nosuch"], cwd=REPO,
-                       capture_output=True, text=True, check=False)
+                       env=ENV, capture_output=True, text=True, check=False)
     assert r.returncode == 2
     assert r.stderr.startswith("faults: no fault nosuch (faults: xn ")
