@@ -58,8 +58,8 @@ lpae-16G         lpae          16G   2 $A15 $Q
 MINIMUMS="
     lpae*          all       90     66
     lpae*          layout    90     60
-    classic*       all       3      50
-    classic*       layout    3      44
+    classic*       all       3      66
+    classic*       layout    3      60
 "
 
 # minimums CONFIG WORD...: "KUNIT SELFTESTS" for a boot of the matrix.
