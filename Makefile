@@ -1,25 +1,51 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The LPAE harness. Not the kernel's Makefile: the repo root mirrors the
-# kernel tree only below the directories harness/assemble.sh overlays.
+# kernel tree only below the directories harness/lib.sh overlays.
 #
 #   make run      set up, build the LPAE kernel, boot it with $(MEM) and
 #                 print a summary (MEM=16G for more)
 #   make test     every configuration, every test; ends "N passed, N failed"
 #   make shell    interactive busybox shell in the LPAE guest
 #   make bench    our kernel against the base kernel, timed (see README)
+#   make faults   inject each known bug; do the tests catch it? (slow)
 #
-# Developer targets: tree, kernel, initramfs, selftests, boot, faults
-# (see README).
+# Developer targets: tree, kernel, initramfs, selftests, boot, series,
+# check, judge-tests (see README).
+#
+# Settings (NAME=value on the command line; checked before anything is
+# built, a bad one stops make with one line):
+#   CONFIG=lpae          fragments of tools/testing/lpae/configs joined
+#                        with + (lpae, classic, lpae+split2g, ...)
+#   MEM=6G SMP=2         guest RAM (vexpress-a15: at most 30G) and CPUs
+#   MACHINE=vexpress-a15, vexpress-a9 or virt,highmem=on; CPU and DTB follow it
+#   CPU= DTB=            QEMU -cpu and the device tree, if not the default
+#   APPEND="w ..."       kernel command-line words (lpae_tests=, ...)
+#   TIMEOUT=900          limit of a whole boot, seconds
+#   INIT_TIMEOUT=120     a kernel that has not reached /init by then fails
+#   TREE=linux           assembled tree build/src/TREE
+#   SKIP="file ..."      owned files left at their base version
+#   HEAD=1 WORK="f ..."  our files as committed (plus these from the
+#                        work tree); make faults and make bench always
+#   TARGETS="dir/ ..."   make targets for make kernel
+#   FAULTS="xn ..."      faults for make faults (default: all)
+#   JOBS=N               make test: boots at a time, and make -j of builds
+#   EXTENDED=1           make test: also the 16 GiB boot
+#   NOCHECK=1            make test: without make check
+#   NOBUILD=1            make series: do not build after each patch
+#   LPAE_NO_BUILD_LOCK=1 (environment) builds skip the two build slots
+#   BENCH_BOOTS, BENCH_TIMEOUT   make bench (see README)
 
 TREE	?= linux
 CONFIG	?= lpae
 MEM	?= 6G
 SMP	?= 2
 MACHINE	?= vexpress-a15
-CPU	?= cortex-a15
-DTB	?= vexpress-v2p-ca15-tc1.dtb
+CPU	?= $(if $(filter vexpress-a9,$(MACHINE)),cortex-a9,cortex-a15)
+# virt: the device tree QEMU generates ("-").
+DTB	?= $(if $(filter vexpress-a9,$(MACHINE)),vexpress-v2p-ca9.dtb,$(if $(filter virt%,$(MACHINE)),-,vexpress-v2p-ca15-tc1.dtb))
 TIMEOUT	?= 900
+INIT_TIMEOUT ?= 120
 APPEND	?=
 TARGETS	?=
 SKIP	?=
@@ -35,11 +61,25 @@ RUNQEMU	:= python3 tools/testing/lpae/run_qemu.py
 HEAD	?= 0
 WORK	?=
 
+# Every setting is checked before any target runs: a misspelt one must
+# not cost a build first.
+ifneq ($(filter-out help clean,$(or $(MAKECMDGOALS),help)),)
+SETTINGS_ERROR := $(shell bash harness/settings.sh CONFIG='$(CONFIG)' \
+	MACHINE='$(MACHINE)' CPU='$(CPU)' DTB='$(DTB)' MEM='$(MEM)' \
+	SMP='$(SMP)' TREE='$(TREE)' TIMEOUT='$(TIMEOUT)' \
+	INIT_TIMEOUT='$(INIT_TIMEOUT)' JOBS='$(JOBS)' FAULTS='$(FAULTS)' \
+	EXTENDED='$(EXTENDED)' NOCHECK='$(NOCHECK)' HEAD='$(HEAD)' \
+	NOBUILD='$(NOBUILD)')
+ifneq ($(SETTINGS_ERROR),)
+$(error $(SETTINGS_ERROR))
+endif
+endif
+
 export LPAE_SKIP := $(SKIP)
 export LPAE_FROM_HEAD := $(HEAD)
 export LPAE_WORK := $(WORK)
 
-.PHONY: all run test faults bench shell setup tree kernel initramfs selftests boot clean help
+.PHONY: all run test faults bench shell setup tree kernel initramfs selftests boot clean help judge-tests
 
 all: help
 
@@ -59,9 +99,10 @@ initramfs selftests: tree
 	@bash harness/initramfs.sh $(SRC) $(INITRD)
 
 QEMU_ARGS = --kernel $(KOUT)/arch/arm/boot/zImage \
-	--dtb $(KOUT)/arch/arm/boot/dts/$(DTB) --initrd $(INITRD) \
+	--dtb $(if $(filter -,$(DTB)),-,$(KOUT)/arch/arm/boot/dts/$(DTB)) --initrd $(INITRD) \
 	--machine $(MACHINE) --cpu $(CPU) --mem $(MEM) --smp $(SMP) \
-	--timeout $(TIMEOUT) $(foreach a,$(APPEND),--append $(a))
+	--timeout $(TIMEOUT) --init-timeout $(INIT_TIMEOUT) \
+	$(foreach a,$(APPEND),--append $(a))
 
 # Boot what is built; build it first if needed.
 boot: kernel initramfs
@@ -83,8 +124,14 @@ faults: setup
 	@bash harness/faults.sh $(FAULTS)
 
 # Our kernel against the base kernel under QEMU -icount (harness/bench.sh).
-bench: setup
+bench:
+	@bash harness/setup.sh --bench $(B)/cache
 	@bash harness/bench.sh
+
+# The harness's own tests (the judge on recorded logs, the settings
+# checks); make test runs them too.
+judge-tests:
+	@PYTHONDONTWRITEBYTECODE=1 pytest-3 -q -p no:cacheprovider harness/tests
 
 clean:
 	rm -rf $(B)/kernel $(B)/logs $(B)/initramfs

@@ -21,28 +21,22 @@ set -eu
 unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 
 KIND=$1
-DEST=$2
+DEST=$(realpath -m "$2")
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-# Directories of the repo that mirror the kernel tree.
-OVERLAY_DIRS="arch Documentation tools include mm lib kernel drivers scripts"
 
 die() { printf 'assemble: %s\n' "$*" >&2; exit 1; }
 
-tarball() {
-	ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n1
-}
+. "$REPO/harness/lib.sh"
 
 # Fingerprint of what the unpacked tree was made from.
 fingerprint() {
-	{
-		stat -c '%n %s %Y' "$TARBALL"
-		if [ "$KIND" = ours ] && [ -f "$REPO/patches/series" ]; then
-			cat "$REPO/patches/series"
-			sed -e 's/#.*//' "$REPO/patches/series" | while read -r p; do
-				[ -n "$p" ] && cat "$REPO/patches/$p"
-			done
-		fi
-	} | sha1sum | cut -d' ' -f1
+	local p
+	stat -c '%n %s %Y' "$TARBALL"
+	[ "$KIND" = ours ] || return 0
+	[ -f "$REPO/patches/series" ] && cat "$REPO/patches/series"
+	for p in $(patch_list "$REPO/patches"); do
+		cat "$REPO/patches/$p"
+	done
 }
 
 unpack() {
@@ -51,7 +45,7 @@ unpack() {
 	tmp=$DEST.unpack
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
-	printf 'assemble: unpacking %s\n' "$TARBALL"
+	printf 'assemble: unpacking %s (a minute or two)\n' "$TARBALL"
 	tar -xf "$TARBALL" -C "$tmp"
 	mv "$tmp"/linux-source-6.1 "$DEST"
 	mkdir -p "$DEST/.lpae-base"
@@ -60,17 +54,9 @@ unpack() {
 
 apply_patches() {
 	local p
-	[ -f "$REPO/patches/series" ] || return 0
-	sed -e 's/#.*//' "$REPO/patches/series" | while read -r p; do
-		[ -n "$p" ] || continue
-		# No fuzz: on a newer 6.1.x a hunk may move (an offset), but
-		# one whose context changed stops the build instead of
-		# landing somewhere patch guessed.
-		if ! patch -d "$DEST" -p1 -N --fuzz=0 --no-backup-if-mismatch \
-			-r - < "$REPO/patches/$p" > "$DEST.patchlog" 2>&1; then
-			cat "$DEST.patchlog" >&2
+	for p in $(patch_list "$REPO/patches"); do
+		apply_patch "$DEST" "$REPO/patches/$p" "$DEST.patchlog" ||
 			die "patch $p does not apply to $(base_version) (hunks above)"
-		fi
 		printf 'assemble: applied %s\n' "$p"
 	done
 }
@@ -79,57 +65,16 @@ base_version() {
 	make -s -C "$DEST" kernelversion 2>/dev/null || echo unknown
 }
 
-# Files of ours: tracked (or new, not ignored) files under the overlay dirs.
-owned_files() {
-	local d
-	cd "$REPO"
-	for d in $OVERLAY_DIRS; do
-		if [ "${LPAE_FROM_HEAD:-0}" = 1 ]; then
-			git ls-tree -r --name-only HEAD -- "$d"
-			printf '%s\n' ${LPAE_WORK:-} | grep "^$d/" || true
-		elif [ -d "$d" ]; then
-			git ls-files --cached --others --exclude-standard -- "$d"
-		fi
-	done | sort -u | grep -vxF -f <(printf '%s\n' ${LPAE_SKIP:-} /dev/null)
-	return 0
-}
-
-# Trees assembled before .lpae-base existed: fetch the base versions of
-# the files already overlaid, in one pass over the tarball.
-adopt_old_tree() {
-	local f want=""
-	[ -f "$DEST/.lpae-owned" ] && [ ! -d "$DEST/.lpae-base" ] || return 0
-	mkdir -p "$DEST/.lpae-base"
-	for f in $(cat "$DEST/.lpae-owned"); do
-		want="$want linux-source-6.1/$f"
-	done
-	[ -n "$want" ] || return 0
-	# shellcheck disable=SC2086
-	tar -xf "$TARBALL" -C "$DEST/.lpae-base" --strip-components=1 \
-		--ignore-failed-read $want 2>/dev/null || true
-	for f in $(cat "$DEST/.lpae-owned"); do
-		[ -e "$DEST/.lpae-base/$f" ] && continue
-		mkdir -p "$(dirname "$DEST/.lpae-base/$f")"
-		touch "$DEST/.lpae-base/$f.absent"
-	done
-}
-
 overlay() {
 	local f n=0 list
-	adopt_old_tree
-	list=$(owned_files)
+	list=$(owned_files) || exit 1
 	for f in $list; do
-		if [ "${LPAE_FROM_HEAD:-0}" = 1 ] &&
-		   ! printf '%s\n' ${LPAE_WORK:-} | grep -qxF "$f"; then
-			git -C "$REPO" show "HEAD:$f" > "$DEST.blob"
-		else
-			[ -f "$REPO/$f" ] || continue
-			cp "$REPO/$f" "$DEST.blob"
-		fi
+		owned_copy "$f" "$DEST.blob" || continue
 		if ! cmp -s "$DEST.blob" "$DEST/$f"; then
 			save_base "$f"
-			mkdir -p "$(dirname "$DEST/$f")"
-			cp "$DEST.blob" "$DEST/$f"
+			mkdir -p "$(dirname "$DEST/$f")" &&
+				cp "$DEST.blob" "$DEST/$f" ||
+				die "cannot copy $f into $DEST"
 			n=$((n + 1))
 		fi
 	done
@@ -170,7 +115,9 @@ restore_dropped() {
 
 TARBALL=$(tarball)
 [ -n "$TARBALL" ] || die "no /usr/src/linux-source-6.1.tar.*: run harness/setup.sh"
-FP=$(fingerprint)
+[ "$KIND" = ours ] && require_git_tree
+wait_lock "$DEST.lock" "assembly of $DEST"
+FP=$(fingerprint | sha1sum | cut -d' ' -f1)
 if [ ! -f "$DEST/.lpae-fingerprint" ] ||
    [ "$(cat "$DEST/.lpae-fingerprint")" != "$FP" ]; then
 	unpack

@@ -13,11 +13,14 @@ timestamp of "Run /init" and their sum, boot_to_init.
 """
 
 import csv
-import json
 import os
 import re
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tools", "testing", "lpae"))
+from judge import load_verdict  # noqa: E402
 
 KERNELS = ("ours", "base")
 COMPARED = ("2G", "6G")
@@ -75,10 +78,8 @@ def parse_log(path):
 
 
 def verdict(path):
-    try:
-        with open(path + ".json", encoding="utf-8") as f:
-            v = json.load(f)
-    except (OSError, ValueError):
+    v = load_verdict(path + ".json")
+    if v is None:
         return "no verdict", None
     bad = v.get("problems", []) + v.get("failures", [])
     return ("ok" if not bad else "FAILED: " + bad[0]), v.get("seconds")

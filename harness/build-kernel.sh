@@ -39,18 +39,30 @@ export KBUILD_BUILD_USER=lpae KBUILD_BUILD_HOST=harness
 
 die() { printf 'build: %s\n' "$*" >&2; exit 1; }
 
+. "$REPO/harness/lib.sh"
+
+# Checked once, here: a check inside $(fragments) would only end the
+# subshell, and the build would go on without the fragment.
+for f in $(printf '%s' "$CONFIG" | tr '+' ' '); do
+	[ -f "$FRAGDIR/$f.config" ] || die "no fragment $FRAGDIR/$f.config"
+done
+[ -n "$CONFIG" ] || die "no configuration given"
+
 fragments() {
 	local f
 	printf '%s\n' "$FRAGDIR/common.config"
 	for f in $(printf '%s' "$CONFIG" | tr '+' ' '); do
-		[ -f "$FRAGDIR/$f.config" ] || die "no fragment $FRAGDIR/$f.config"
 		printf '%s\n' "$FRAGDIR/$f.config"
 	done
 }
 
+# The link is done by the Linux target's ld (binutils-arm-linux-gnueabihf,
+# the same 2.40 as arm-none-eabi's): arch/arm/Makefile links vmlinux with
+# "-z norelro", an option the bare-metal arm-none-eabi-ld does not know
+# and warns about at each of the three links of every kernel.
 kmake() {
 	make -s -C "$SRC" O="$OUT" CC="ccache ${CROSS_COMPILE}gcc" \
-		-j"$JOBS" "$@"
+		LD=arm-linux-gnueabihf-ld -j"$JOBS" "$@"
 }
 
 # Every option the fragments ask for must have survived olddefconfig.
@@ -95,7 +107,14 @@ configure() {
 	# shellcheck disable=SC2046
 	KCONFIG_CONFIG="$OUT/.config" "$SRC/scripts/kconfig/merge_config.sh" \
 		-m -O "$OUT" "$OUT/.config" $(fragments) > "$OUT/merge.log"
-	kmake olddefconfig
+	# A fragment that picks another member of a choice (VMSPLIT_*) makes
+	# kconfig warn "override: X changes choice state"; that override is
+	# what the fragment asks for, and verify_config checks the result.
+	# Any other message is shown.
+	kmake olddefconfig 2> "$OUT/olddefconfig.log" ||
+		{ cat "$OUT/olddefconfig.log" >&2; die "olddefconfig failed"; }
+	grep -v 'warning: override: [A-Za-z0-9_]* changes choice state$' \
+		"$OUT/olddefconfig.log" >&2 || true
 	verify_config || die "configuration $CONFIG is not what its fragments ask for"
 	echo "$fp" > "$OUT/.lpae-config-fp"
 }
@@ -115,11 +134,37 @@ take_build_slot() {
 }
 
 mkdir -p "$(dirname "$OUT")" "$CCACHE_DIR"
+wait_lock "$OUT.lock" "build in $OUT"
 take_build_slot
 configure
+# make -s prints nothing while it works: a line every 30 s says how far
+# it is, in objects compiled so far and those of the output directory's
+# last complete build (for a cold build, about how many to go).
+build() {
+	local pid rc n i last
+	last=$(cat "$OUT/.lpae-objects" 2>/dev/null || true)
+	touch "$OUT/.lpae-build-start"
+	kmake "$@" &
+	pid=$!
+	while :; do
+		for i in $(seq 30); do
+			kill -0 "$pid" 2>/dev/null || break 2
+			sleep 1
+		done
+		n=$(find "$OUT" -name '*.o' -newer "$OUT/.lpae-build-start" | wc -l)
+		printf 'build: %s: %ss, %s objects compiled%s\n' "$CONFIG" \
+			$(( $(date +%s) - start )) "$n" "${last:+ (the tree has $last)}"
+	done
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" = 0 ] || return "$rc"
+	find "$OUT" -name '*.o' | wc -l > "$OUT/.lpae-objects"
+}
+
 start=$(date +%s)
 if [ $# -eq 0 ]; then
 	set -- zImage dtbs
 fi
-kmake "$@"
+printf 'build: %s (%s) in %s\n' "$CONFIG" "$*" "${OUT#"$REPO"/}"
+build "$@" || die "$CONFIG: make $* failed"
 printf 'build: %s (%s) built in %ss\n' "$CONFIG" "$*" $(( $(date +%s) - start ))

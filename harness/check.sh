@@ -34,10 +34,6 @@ CHK=$B/check
 TREE=$(basename "$SRC")
 CONFIGS=${CHECK_CONFIGS:-lpae classic}
 JUSTIFIED=$REPO/harness/check-justified.txt
-OVERLAY_DIRS="arch Documentation tools include mm lib kernel drivers scripts"
-# checkpatch runs scripts/spdxcheck.py with the first python3 on PATH;
-# Debian's has python3-ply and python3-git.
-export PATH=/usr/bin:$PATH
 
 die() { printf 'check: %s\n' "$*" >&2; exit 1; }
 
@@ -71,13 +67,8 @@ run_checkpatch() {
 	CP_PATCHES=0 CP_ERR=0 CP_WARN=0 CP_CHECK=0 CP_OK=0 CP_BAD=0
 	: > "$CHK/checkpatch-accepted.txt"
 	: > "$CHK/checkpatch-problems.txt"
-	for p in "$out"/[0-9][0-9][0-9][0-9]-*.patch; do
-		case $p in */0000-cover-letter.patch) continue ;; esac
-		CP_PATCHES=$((CP_PATCHES + 1))
-		(cd "$B/series/work/src/linux" &&
-		 perl scripts/checkpatch.pl --strict --show-types --no-summary \
-			--terse "$p") >> "$CHK/checkpatch.log" 2>&1
-	done
+	CP_PATCHES=$(ls "$out"/[0-9][0-9][0-9][0-9]-*.patch | grep -vc /0000-cover-letter.patch)
+	bash "$REPO/harness/series.sh" --checkpatch "$out" > "$CHK/checkpatch.log" 2>&1
 	# "<patch>:<line>: LEVEL:TYPE: message"; the file comes from the
 	# patch at that line ("+++ b/<file>" above it), or is the patch.
 	while IFS= read -r line; do

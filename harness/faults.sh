@@ -10,6 +10,7 @@
 # tests: the exit status is then non-zero.
 #
 #   harness/faults.sh [NAME...]       default: every fault
+#   harness/faults.sh --names         the names of the faults, one a line
 #
 # The scratch tree is build/src/faults (our files as committed at HEAD);
 # each fault is undone before the next is applied. Not part of make test:
@@ -55,6 +56,25 @@ idmap-kept | $MMU | s/^\tclear_boot_idmap\(\);\n//m; s/^(static void __init sect
 "
 
 die() { printf 'faults: %s\n' "$*" >&2; exit 1; }
+
+. harness/lib.sh
+
+names() {
+	printf '%s\n' "$FAULTS" | awk -F'|' 'NF { gsub(/[ \t]/, "", $1); print $1 }'
+}
+
+if [ "${1:-}" = --names ]; then
+	names
+	exit 0
+fi
+# A misspelt name would otherwise select nothing and "pass".
+for NAME in "$@"; do
+	names | grep -qxF -- "$NAME" || {
+		printf 'faults: no fault %s (faults: %s)\n' "$NAME" "$(names | tr '\n' ' ')" >&2
+		exit 2
+	}
+done
+lock_checkout faults
 
 field() {
 	printf '%s\n' "$1" | cut -d'|' -f"$2" | sed 's/^ *//; s/ *$//'
@@ -118,13 +138,7 @@ while IFS= read -r line; do
 		--label "fault-$NAME-$cfg" --log "$LOGS/$NAME.log" \
 		--append softlockup_panic=1 --append lpae_quick=1 \
 		--append "lpae_tests=$(echo "$tests" | tr ' ' ,)" > "$LOGS/$NAME.out"
-	caught=$(python3 - "$LOGS/$NAME.log.json" <<'EOF'
-import json, sys
-v = json.load(open(sys.argv[1]))
-cases = [f for f in v["failures"] if not f.startswith("  ")]
-print("; ".join(v["problems"][:1] + cases))
-EOF
-)
+	caught=$(python3 harness/report.py --caught "$LOGS/$NAME.log.json")
 	if [ -n "$caught" ]; then
 		results+=("$NAME: caught: $caught")
 	else

@@ -3,19 +3,28 @@
 """Add up the verdicts that run_qemu.py wrote, one JSON file per boot.
 
   report.py [--summary VERSION] [--failed-builds N]
-            [--check-rc-file RCFILE LOG]
+            [--check-rc-file RCFILE LOG] [--pytest JUNIT.xml]
             VERDICT.json...
+  report.py --caught VERDICT.json
 
 Prints one line per boot, the failures, and last a line
 "N passed, N failed, N skipped" where every KUnit case, every selftest
-case and every boot's health check counts once. Exits 1 on any failure.
+case, every boot's health check, make check and every host-side test
+(pytest, harness/tests) counts once. Exits 1 on any failure.
 With --summary it first prints the memory facts of the (first) boot,
-for `make run`.
+for `make run`. --caught prints what a boot of make faults failed on:
+its first problem and its failed cases, or nothing.
 """
 
-import json
+import argparse
+import os
 import re
 import sys
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tools", "testing", "lpae"))
+from judge import load_verdict  # noqa: E402
 
 
 def first(facts, key, default="?"):
@@ -70,31 +79,56 @@ def read_rc(path):
         return 1
 
 
+def pytest_counts(path):
+    """(passed, failed, skipped) of a pytest --junitxml file."""
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError) as e:
+        print(f"host tests: no result ({e})")
+        return 0, 1, 0
+    suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+    tests = failed = skipped = 0
+    for suite in suites:
+        tests += int(suite.get("tests", 0))
+        failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        skipped += int(suite.get("skipped", 0))
+    return tests - failed - skipped, failed, skipped
+
+
+def caught(path):
+    v = load_verdict(path)
+    if v is None:
+        return ""    # the boot did not even run: nothing caught
+    cases = [f for f in v["failures"] if not f.startswith("  ")]
+    return "; ".join(v["problems"][:1] + cases)
+
+
 def main():
-    args = sys.argv[1:]
-    version, failed_builds = None, 0
-    if args[:1] == ["--summary"]:
-        version, args = args[1], args[2:]
-    if args[:1] == ["--failed-builds"]:
-        failed_builds, args = int(args[1]), args[2:]
-    check = None
-    if args[:1] == ["--check-rc-file"]:
-        check, args = (read_rc(args[1]), args[2]), args[3:]
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--summary", metavar="VERSION")
+    ap.add_argument("--failed-builds", type=int, default=0)
+    ap.add_argument("--check-rc-file", nargs=2, metavar=("RCFILE", "LOG"))
+    ap.add_argument("--pytest", metavar="JUNIT")
+    ap.add_argument("--caught", metavar="VERDICT")
+    ap.add_argument("verdicts", nargs="*")
+    args = ap.parse_args()
+    if args.caught:
+        print(caught(args.caught))
+        return 0
+    version, failed_builds = args.summary, args.failed_builds
     verdicts = []
-    for path in args:
-        try:
-            with open(path, encoding="utf-8") as f:
-                verdicts.append(json.load(f))
-        except OSError as e:
-            print(f"missing verdict {path}: {e}")
-            verdicts.append(None)
+    for path in args.verdicts:
+        v = load_verdict(path)
+        if v is None:
+            print(f"missing verdict {path}")
+        verdicts.append(v)
     if version is not None and verdicts and verdicts[0]:
         summary(verdicts[0], version)
     passed = skipped = 0
     failed = failed_builds
     if failed_builds:
         print(f"{failed_builds} build(s) failed: their boots did not run")
-    for path, v in zip(args, verdicts):
+    for path, v in zip(args.verdicts, verdicts):
         if v is None:
             failed += 1
             continue
@@ -111,11 +145,17 @@ def main():
             print(f"    {item}")
         if not healthy or v["failures"]:
             print(f"    log: {v['log']}")
-    if check is not None:
-        rc, log = check
+    if args.check_rc_file:
+        rc, log = read_rc(args.check_rc_file[0]), args.check_rc_file[1]
         passed += rc == 0
         failed += rc != 0
         print(f"{'make check':<22} {'ok ' if rc == 0 else 'BAD'}  log: {log}")
+    if args.pytest:
+        p, f, sk = pytest_counts(args.pytest)
+        passed, failed, skipped = passed + p, failed + f, skipped + sk
+        print(f"{'host tests (pytest)':<22} {'ok ' if not f else 'BAD'}  "
+              f"{p}/{f}/{sk} (pass/fail/skip)  log: "
+              f"{os.path.splitext(args.pytest)[0]}.log")
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0
 

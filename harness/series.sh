@@ -5,6 +5,10 @@
 # tree, one patch per logical step, each checked to build.
 #
 #   series.sh [OUTDIR]          (default build/series/out)
+#   series.sh --checkpatch OUTDIR
+#                               checkpatch.pl --strict --terse on each
+#                               patch of OUTDIR, run in the scratch
+#                               repository (make check)
 #
 # A scratch git repository (build/series/work/src/linux) holds the base
 # tree unpacked from Debian's linux-source-6.1 tarball as its first
@@ -25,7 +29,7 @@
 # A step whose files do not exist is left out. Commit messages come from
 # harness/series.d/<step>.msg (the patches/ diffs carry their own); every
 # commit is authored and signed off by the git identity (user.name,
-# user.email) of whoever runs this, which must be configured.
+# user.email) of whoever runs this, or by a placeholder when git has none.
 #
 # Our files are chosen as harness/assemble.sh chooses them: the work
 # tree by default, HEAD with LPAE_FROM_HEAD=1 (plus LPAE_WORK files),
@@ -43,6 +47,11 @@ unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 B=$REPO/build
+MODE=series
+if [ "${1:-}" = --checkpatch ]; then
+	MODE=checkpatch
+	shift
+fi
 OUT=$(realpath -m "${1:-$B/series/out}")
 WORKDIR=$B/series/work
 GIT_TREE=$WORKDIR/src/linux
@@ -56,26 +65,31 @@ RESULTS=$(dirname "$OUT")/build-check.txt
 STAGE=$(dirname "$OUT")/stage
 NOBUILD=${NOBUILD:-0}
 [ "$NOBUILD" = 0 ] || NOBUILD=1
-OVERLAY_DIRS="arch Documentation tools include mm lib kernel drivers scripts"
 STEPS="kconfig hdr proc pgd mmu kunit selftests runner doc other"
 
 die() { printf 'series: %s\n' "$*" >&2; exit 1; }
 log() { printf 'series: %s\n' "$*"; }
 
+. "$REPO/harness/lib.sh"
+
 g() { git -C "$GIT_TREE" "$@"; }
 
-# The signer is whoever runs this; never invent one.
+# The series is signed off by whoever runs this when git knows them. A
+# fresh machine has no user.name/user.email: the private commits then
+# carry a placeholder, and the patches say so, so that make check (which
+# only reads the series) still works there. Set an identity before
+# posting.
+PLACEHOLDER_NAME="LPAE harness"
+PLACEHOLDER_EMAIL="lpae-harness@example.invalid"
 identity() {
-	NAME=$(git -C "$REPO" config user.name || true)
-	EMAIL=$(git -C "$REPO" config user.email || true)
-	[ -n "$NAME" ] && [ -n "$EMAIL" ] ||
-		die "set git config user.name and user.email: patches are signed off by whoever runs make series"
+	NAME=$(git -C "$REPO" config user.name 2>/dev/null || true)
+	EMAIL=$(git -C "$REPO" config user.email 2>/dev/null || true)
+	if [ -z "$NAME" ] || [ -z "$EMAIL" ]; then
+		NAME=$PLACEHOLDER_NAME EMAIL=$PLACEHOLDER_EMAIL
+		log "no git user.name/user.email: signing off as \"$NAME <$EMAIL>\" (set them before posting)"
+	fi
 	export GIT_AUTHOR_NAME=$NAME GIT_AUTHOR_EMAIL=$EMAIL
 	export GIT_COMMITTER_NAME=$NAME GIT_COMMITTER_EMAIL=$EMAIL
-}
-
-tarball() {
-	ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n1
 }
 
 # The scratch repository at its base commit, made once per tarball.
@@ -105,21 +119,6 @@ base_repo() {
 	echo "$fp" > "$WORKDIR/.base"
 }
 
-# Our files, chosen as harness/assemble.sh chooses them.
-owned_files() {
-	local d
-	cd "$REPO" || exit 1
-	for d in $OVERLAY_DIRS; do
-		if [ "${LPAE_FROM_HEAD:-0}" = 1 ]; then
-			git ls-tree -r --name-only "$PIN" -- "$d"
-			printf '%s\n' ${LPAE_WORK:-} | grep "^$d/" || true
-		elif [ -d "$d" ]; then
-			git ls-files --cached --others --exclude-standard -- "$d"
-		fi
-	done | sort -u | grep -vxF -f <(printf '%s\n' ${LPAE_SKIP:-} /dev/null)
-	return 0
-}
-
 # Copy every file of ours, and patches/, to $STAGE once at the start, so
 # that commits or edits made while the series is built (which takes a
 # while) cannot mix two states of the work.
@@ -129,16 +128,7 @@ snapshot() {
 	mkdir -p "$STAGE/patches"
 	for f in $1; do
 		mkdir -p "$(dirname "$STAGE/$f")"
-		if [ "${LPAE_FROM_HEAD:-0}" = 1 ] &&
-		   ! printf '%s\n' ${LPAE_WORK:-} | grep -qxF "$f"; then
-			git -C "$REPO" show "$PIN:$f" > "$STAGE/$f" ||
-				die "cannot read $f at $PIN"
-			if git -C "$REPO" ls-tree "$PIN" -- "$f" | grep -q '^100755'; then
-				chmod +x "$STAGE/$f"
-			fi
-		else
-			cp -p "$REPO/$f" "$STAGE/$f" 2>/dev/null || rm -f "$STAGE/$f"
-		fi
+		owned_copy "$f" "$STAGE/$f" || rm -f "$STAGE/$f"
 	done
 	cp -p "$REPO"/patches/* "$STAGE/patches/" 2>/dev/null
 	return 0
@@ -161,7 +151,8 @@ file_step() {
 	arch/arm/mm/pgd.c) echo pgd ;;
 	arch/arm/mm/mmu.c) echo mmu ;;
 	arch/arm/mm/tests/*) echo kunit ;;
-	tools/testing/lpae/run_qemu.py | tools/testing/lpae/guest-init.sh | \
+	tools/testing/lpae/run_qemu.py | tools/testing/lpae/judge.py | \
+	tools/testing/lpae/guest-init.sh | \
 	tools/testing/lpae/configs/* | tools/testing/lpae/lpae_highpage.c)
 		echo runner ;;
 	tools/testing/lpae/*) echo selftests ;;
@@ -179,11 +170,6 @@ patch_step() {
 	esac
 }
 
-patch_list() {
-	[ -f "$STAGE/patches/series" ] || return 0
-	sed -e 's/#.*//' "$STAGE/patches/series" | awk 'NF { print $1 }'
-}
-
 # Subject and body of a patches/ diff: the text before its "---" line.
 patch_message() {
 	awk '/^---[[:space:]]*$/ || /^--- a\// { exit }
@@ -191,12 +177,9 @@ patch_message() {
 	     { print }' "$1"
 }
 
-apply_patch() {
-	patch -d "$GIT_TREE" -p1 -N --fuzz=0 --no-backup-if-mismatch -r - < "$STAGE/patches/$1" \
-		> "$LOGS/patch.log" 2>&1 || {
-		cat "$LOGS/patch.log" >&2
+step_patch() {
+	apply_patch "$GIT_TREE" "$STAGE/patches/$1" "$LOGS/patch.log" ||
 		die "patches/$1 does not apply to the base tree"
-	}
 }
 
 # @SUITES@: one line per KUnit suite in the kunit step.
@@ -291,7 +274,7 @@ do_step() {
 	[ -n "$STEP_FILES$STEP_PATCHES" ] || return 0
 	if [ "$step" = kconfig ]; then
 		for p in $STEP_PATCHES; do
-			apply_patch "$p"
+			step_patch "$p"
 			patch_message "$STAGE/patches/$p" > "$LOGS/msg"
 			commit
 			after_commit
@@ -299,7 +282,7 @@ do_step() {
 		return 0
 	fi
 	for p in $STEP_PATCHES; do
-		apply_patch "$p"
+		step_patch "$p"
 	done
 	for f in $STEP_FILES; do
 		put_file "$f" || die "cannot read $f"
@@ -364,25 +347,45 @@ open(path, "w").write(text)
 EOF
 }
 
+# checkpatch needs a kernel tree that is a git repository (it looks
+# commit ids up, and spdxcheck.py reads LICENSES/ through git): this one.
+# It runs scripts/spdxcheck.py with the first python3 on PATH; Debian's
+# has python3-ply and python3-git.
+checkpatch() {
+	local p
+	export PATH=/usr/bin:$PATH
+	[ -d "$GIT_TREE/.git" ] || die "no series yet in $GIT_TREE"
+	for p in "$OUT"/[0-9][0-9][0-9][0-9]-*.patch; do
+		case $p in */0000-cover-letter.patch) continue ;; esac
+		(cd "$GIT_TREE" && perl scripts/checkpatch.pl --strict \
+			--show-types --no-summary --terse "$p")
+	done
+	return 0
+}
+
 main() {
 	local step f p all
 
-	identity
 	mkdir -p "$WORKDIR" "$LOGS" "$OUT"
 	exec 8>"$B/series/.lock"
 	flock 8
+	if [ "$MODE" = checkpatch ]; then
+		checkpatch
+		return 0
+	fi
+	identity
 	base_repo
 	: > "$RESULTS"
 	COUNT=0 FAILED=0 MISSING=""
 	PIN=$(git -C "$REPO" rev-parse HEAD) || die "no HEAD in $REPO"
-	all=$(owned_files)
+	all=$(owned_files) || exit 1
 	snapshot "$all"
 	for step in $STEPS; do
 		STEP_FILES=$(for f in $all; do
 			[ -f "$STAGE/$f" ] && [ "$(file_step "$f")" = "$step" ] &&
 				echo "$f"
 		done)
-		STEP_PATCHES=$(for p in $(patch_list); do
+		STEP_PATCHES=$(for p in $(patch_list "$STAGE/patches"); do
 			[ "$(patch_step "$p")" = "$step" ] && echo "$p"
 		done)
 		if [ "$step" = other ] && [ -n "$STEP_FILES" ]; then

@@ -4,6 +4,15 @@
 # Install what the LPAE harness needs on a Debian 12 host, once.
 # Idempotent: a warm machine with everything present runs no apt at all.
 #
+#   setup.sh [--bench] CACHE_DIR
+#
+# --bench also installs what only make bench uses (gnuplot). Packages
+# are installed without their recommended ones (QEMU's would bring GTK,
+# Mesa and GStreamer). What this changes on the system: it adds the
+# armhf architecture (dpkg --add-architecture, for busybox-static:armhf)
+# and, unless one exists, the apt source bookworm-backports
+# (/etc/apt/sources.list.d/lpae-backports.list), and installs packages.
+#
 # QEMU must come from bookworm-backports: Debian 12's own 7.2 drops bits
 # [39:32] of table addresses in its LPAE walk (fixed upstream by QEMU commit
 # 67d762e716a7), so a guest whose page tables sit above 4 GiB livelocks.
@@ -12,13 +21,20 @@ set -u
 QEMU_MIN=8.2.8
 PKGS="linux-source-6.1 gcc-arm-none-eabi gcc-arm-linux-gnueabihf
       libc6-dev-armhf-cross ccache bc bison flex libssl-dev libelf-dev
-      cpio xz-utils gzip python3 make perl sparse gnuplot-nox
-      python3-ply python3-git"
+      cpio xz-utils gzip python3 make perl sparse
+      python3-ply python3-git python3-pytest"
+BENCH_PKGS="gnuplot-nox"
 
 log() { printf 'setup: %s\n' "$*"; }
 
+# sudo drops DEBIAN_FRONTEND from the environment: pass it through env,
+# or apt may stop at a question.
 as_root() {
-	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+	if [ "$(id -u)" = 0 ]; then
+		env DEBIAN_FRONTEND=noninteractive "$@"
+	else
+		sudo env DEBIAN_FRONTEND=noninteractive "$@"
+	fi
 }
 
 # Is a Debian package installed?
@@ -78,11 +94,11 @@ main() {
 	if [ -n "$missing" ]; then
 		log "installing:$missing"
 		# shellcheck disable=SC2086
-		DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q $missing
+		as_root apt-get install -y -q --no-install-recommends $missing
 	fi
 	if [ $need_qemu = 1 ]; then
 		log "installing qemu-system-arm from bookworm-backports"
-		DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q \
+		as_root apt-get install -y -q --no-install-recommends \
 			-t bookworm-backports qemu-system-arm
 	fi
 	fetch_busybox
@@ -94,12 +110,19 @@ busybox_deb() {
 	ls "$CACHE"/busybox-static_*_armhf.deb 2>/dev/null | head -n1
 }
 
+# apt downloads as its _apt user when it can write to the directory
+# (as root, apt warns "Download is performed unsandboxed" otherwise).
 fetch_busybox() {
+	local tmp
 	[ -n "$(busybox_deb)" ] && return 0
 	mkdir -p "$CACHE"
 	log "fetching busybox-static:armhf"
-	(cd "$CACHE" && apt-get download busybox-static:armhf) ||
+	tmp=$(mktemp -d)
+	[ "$(id -u)" = 0 ] && chown _apt "$tmp" 2>/dev/null
+	(cd "$tmp" && apt-get download -q busybox-static:armhf) &&
+		mv "$tmp"/busybox-static_*_armhf.deb "$CACHE"/ ||
 		log "busybox-static:armhf download failed"
+	rm -rf "$tmp"
 }
 
 # Judge the set-up by what is there, not by apt's exit codes.
@@ -119,5 +142,9 @@ check() {
 	return $bad
 }
 
-CACHE=${1:-build/cache}
+if [ "${1:-}" = --bench ]; then
+	PKGS="$PKGS $BENCH_PKGS"
+	shift
+fi
+CACHE=$(realpath -m "${1:-build/cache}")
 main

@@ -22,10 +22,12 @@ BE_INITRD=$B/initramfs/be.cpio.gz
 # One boot per line: a label, the configuration (fragments joined by
 # '+'), QEMU's -m, -smp, -M and -cpu, the device tree ("-": the one
 # QEMU virt generates), and kernel command-line words, if any, after the
-# device tree. A word "@be" is the harness's, not the kernel's: boot
-# with the big-endian initramfs (one /init that prints and powers off;
-# Debian has no big-endian ARM user space), so that boot ends after
-# KUnit.
+# device tree. Words that start with "@" are the harness's, not the
+# kernel's: "@be" boots with the big-endian initramfs (one /init that
+# prints and powers off; Debian has no big-endian ARM user space), so
+# that boot ends after KUnit; "@min=K,S" sets the fewest KUnit and
+# selftest results the boot must report, for boots that MINIMUMS below
+# does not describe.
 #
 # lpae-6G is the reference boot: it runs the stress cases at full size
 # (10,000 forks, 1 GiB pattern fill, a tmpfs file larger than lowmem,
@@ -55,12 +57,38 @@ lpae-4097M       lpae          4097M 2 $A15 $Q $LAYOUT
 classic-1G-a9    classic       1G    2 $A9 $Q $LAYOUT
 lpae-up-thumb2-6G lpae+up      6G    1 $A15_UP $Q
 classic-up-1G    classic+up    1G    1 $A15_UP $Q $LAYOUT
-lpae-be-6G       lpae+be       6G    2 $A15 @be
-lpae-virt-a7-hotplug lpae      6G    2 $VIRT_A7 $Q lpae_hotplug=1 lpae_tests=lpae_hotplug_test,lpae_process_test
+lpae-be-6G       lpae+be       6G    2 $A15 @be @min=90,0
+lpae-virt-a7-hotplug lpae      6G    2 $VIRT_A7 $Q @min=90,6 lpae_hotplug=1 lpae_tests=lpae_hotplug_test,lpae_process_test
 "
 EXTENDED_MATRIX="
 lpae-16G         lpae          16G   2 $A15 $Q
 "
+
+# The fewest results each boot must report (run_qemu.py --min-kunit and
+# --min-selftests): a little below today's counts, so that adding a test
+# never fails them, but a suite or program that goes missing does. A boot
+# takes the first row matching its configuration, and "layout" when it
+# runs only the $LAYOUT programs.
+#   configuration  programs  KUnit  selftests
+MINIMUMS="
+    lpae*          all       90     66
+    lpae*          layout    90     60
+    classic*       all       3      66
+    classic*       layout    3      60
+"
+
+# minimums CONFIG WORD...: "KUNIT SELFTESTS" for a boot of the matrix.
+minimums() {
+	local cfg=$1 progs=all pat p k st
+	shift
+	case " $* " in *" lpae_tests="*) progs=layout ;; esac
+	while read -r pat p k st; do
+		[ -n "$pat" ] && [ "$p" = "$progs" ] || continue
+		# shellcheck disable=SC2254
+		case $cfg in $pat) echo "$k $st"; return 0 ;; esac
+	done <<< "$MINIMUMS"
+	echo "1 1"
+}
 
 matrix() {
 	printf '%s\n' "$MATRIX"
@@ -72,6 +100,19 @@ configs() {
 	matrix | awk 'NF { print $2 }' | sort -u
 }
 
+die() { printf 'test: %s\n' "$*" >&2; exit "${2:-1}"; }
+
+. harness/lib.sh
+
+# Every boot's settings, before anything is built.
+while read -r label cfg mem smp machine cpu dtb append; do
+	[ -n "$label" ] || continue
+	err=$(bash harness/settings.sh CONFIG="$cfg" MEM="$mem" SMP="$smp" \
+		MACHINE="$machine" CPU="$cpu" DTB="$dtb") ||
+		die "boot $label: ${err#settings: }" 2
+done <<< "$(matrix)"
+
+lock_checkout test
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 
@@ -88,13 +129,17 @@ job() {
 	"$@" &
 }
 
+# A boot prints its progress (run_qemu.py, on stderr) as it goes, its
+# verdict when it ends.
 boot() {
-	local label=$1 cfg=$2 mem=$3 smp=$4 machine=$5 cpu=$6 dtb=$7 a
+	local label=$1 cfg=$2 mem=$3 smp=$4 machine=$5 cpu=$6 dtb=$7 a min
 	local k=$B/kernel/$TREE/$cfg extra=() initrd=$INITRD
 	shift 7
+	read -ra min <<< "$(minimums "$cfg" "$@")"
 	for a in "$@"; do
 		case $a in
 		@be) initrd=$BE_INITRD ;;
+		@min=*,*) a=${a#@min=}; min=("${a%,*}" "${a#*,}") ;;
 		*) extra+=(--append "$a") ;;
 		esac
 	done
@@ -109,8 +154,10 @@ boot() {
 	python3 tools/testing/lpae/run_qemu.py --kernel "$k/arch/arm/boot/zImage" \
 		--dtb "$dtb" --initrd "$initrd" \
 		--machine "$machine" --cpu "$cpu" --mem "$mem" --smp "$smp" \
-		--timeout "${TIMEOUT:-900}" --label "$label" --log "$LOGS/$label.log" \
-		"${extra[@]}" > "$LOGS/$label.out" 2>&1
+		--timeout "${TIMEOUT:-900}" --init-timeout "${INIT_TIMEOUT:-120}" \
+		--min-kunit "${min[0]}" --min-selftests "${min[1]}" \
+		--label "$label" --log "$LOGS/$label.log" \
+		"${extra[@]}" > "$LOGS/$label.out"
 	cat "$LOGS/$label.out"
 }
 
@@ -119,12 +166,27 @@ boot() {
 # assembled tree, so they start before the kernels are built and run
 # beside the builds (their own output directories, the other build slot).
 check() {
+	echo "test: make check started (log: $LOGS/check.log)"
 	bash harness/check.sh "$SRC" > "$LOGS/check.log" 2>&1
 	echo "$?" > "$LOGS/check.rc"
 	sed -n '/^=== make check/,$p' "$LOGS/check.log"
 }
 
+# The judge's and the settings checks' own tests (harness/tests), on the
+# host, each counted in the summary.
+host_tests() {
+	echo "test: host tests (pytest, harness/tests)"
+	if ! command -v pytest-3 > /dev/null; then
+		echo "test: no pytest-3: run harness/setup.sh"
+		return 0
+	fi
+	PYTHONDONTWRITEBYTECODE=1 pytest-3 -q -p no:cacheprovider \
+		--junitxml="$LOGS/pytest.xml" harness/tests > "$LOGS/pytest.log" 2>&1
+	tail -n 1 "$LOGS/pytest.log" | sed 's/^/test: host tests: /'
+}
+
 start=$(date +%s)
+host_tests
 bash harness/assemble.sh ours "$SRC" || exit 1
 check_args=()
 if [ "${NOCHECK:-0}" != 1 ]; then
@@ -137,6 +199,7 @@ verdicts=()
 
 for c in $(configs); do
 	t0=$(date +%s)
+	echo "test: building $c"
 	if ! bash harness/build-kernel.sh "$SRC" "$B/kernel/$TREE/$c" "$c"; then
 		echo "test: build of $c FAILED"
 		build_failed=$((build_failed + 1))
@@ -162,6 +225,6 @@ echo "test: checks, builds and boots took $(( $(date +%s) - start ))s ($JOBS at 
 echo
 echo "=== make test: $(cat "$SRC/.lpae-version" 2>/dev/null) ==="
 python3 harness/report.py --failed-builds "$build_failed" "${check_args[@]}" \
-	"${verdicts[@]}" |
+	--pytest "$LOGS/pytest.xml" "${verdicts[@]}" |
 	tee "$LOGS/report.txt"
 exit "${PIPESTATUS[0]}"

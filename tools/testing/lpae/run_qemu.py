@@ -2,44 +2,36 @@
 # SPDX-License-Identifier: GPL-2.0
 """Boot a kernel under QEMU vexpress and judge the boot from its log.
 
-The serial console goes to a log file. The verdict counts KUnit cases
-(KTAP printed by the kernel), selftest cases (TAP 13 printed by the
-programs the initramfs runs between LPAE-SELFTEST markers) and one
-"boot" check per run, which fails on an Oops, BUG, WARNING, panic, RCU
-stall, soft lockup, a missing end marker or a timeout. A failed boot
-keeps its log and prints its last 40 lines.
+The serial console goes to a log file, which judge.py judges: KUnit
+cases, selftest cases and one "boot" check (see judge.py). While the
+guest runs, a line on stderr says which phase it has reached (kernel,
+each KUnit suite, /init, each selftest program) when it changes, and at
+least once a minute. A kernel that has not reached /init within
+--init-timeout seconds fails then. A failed boot keeps its log and
+prints its last 40 lines.
 
 The verdict is also written as JSON next to the log, for the harness to
-add up across boots.
+add up across boots; the QEMU command line, shell-quoted, goes to
+LOG.cmd. --judge LOG judges a saved log again (and rewrites LOG.json).
 """
 
 import argparse
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import judge  # noqa: E402  (beside this file)
 
 # Debian 12's QEMU 7.2 truncates LPAE table addresses to 32 bits
 # (fixed by QEMU commit 67d762e716a7, first in 8.2.8 of the stable series).
 QEMU_MIN = (8, 2, 8)
 RAM_BASE = {"vexpress-a15": 0x80000000, "vexpress-a9": 0x60000000,
             "virt": 0x40000000}
-
-TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
-TAP_RESULT = re.compile(r"^(\s*)(ok|not ok) (\d+)\s*-?\s*(.*?)\s*$")
-SKIP_DIRECTIVE = re.compile(r"#\s*SKIP\b", re.IGNORECASE)
-NOTES_KEPT = 12      # diagnostic lines kept per failed case
-BAD_PATTERNS = [
-    ("oops", re.compile(r"Internal error: Oops|\bOops\b")),
-    ("bug", re.compile(r"\bBUG:|kernel BUG at")),
-    ("warning", re.compile(r"WARNING: CPU: \d+ PID: \d+|------------\[ cut here \]")),
-    ("panic", re.compile(r"Kernel panic")),
-    ("rcu-stall", re.compile(r"rcu: INFO: .*detected stall|rcu_.* self-detected stall")),
-    ("soft-lockup", re.compile(r"soft lockup|hung_task|blocked for more than")),
-    ("wx", re.compile(r"Checked W\+X mappings: FAILED")),
-]
 
 
 def parse_size_mb(text):
@@ -118,130 +110,98 @@ def qemu_command(args, ram_mb):
                   "-serial", "file:" + args.log]
 
 
-def seen_in_log(log, marker, pos):
-    """Whether @marker appears in @log from byte @pos; and the new @pos."""
-    start = max(pos - len(marker), 0)   # a marker split across two reads
-    try:
-        with open(log, "rb") as f:
-            f.seek(start)
-            data = f.read()
-    except OSError:
-        return False, pos
-    return marker in data, start + len(data)
+class LogFollower:
+    """The console log's complete lines, as QEMU writes them."""
+
+    def __init__(self, path):
+        self.path, self.pos, self.partial = path, 0, b""
+
+    def new_lines(self):
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.pos)
+                data = f.read()
+        except OSError:
+            return []
+        self.pos += len(data)
+        *lines, self.partial = (self.partial + data).split(b"\n")
+        return [line.decode("utf-8", "replace") for line in lines]
+
+
+def progress(label, start, text):
+    print(f"{label}: {time.monotonic() - start:4.0f}s {text}",
+          file=sys.stderr, flush=True)
 
 
 def run(args, ram_mb):
-    """Boot once; returns (seconds, seconds to /init or None, timed_out)."""
+    """Boot once; returns (seconds, seconds to /init or None, problem).
+
+    The problem is why the boot was stopped (a timeout), or None.
+    """
     cmd = qemu_command(args, ram_mb)
     with open(args.log + ".cmd", "w", encoding="utf-8") as f:
-        f.write(" ".join(cmd) + "\n")
+        f.write(shlex.join(cmd) + "\n")
     start = time.monotonic()
     if args.mode == "shell":
         subprocess.run(cmd, check=False)
-        return time.monotonic() - start, None, False
+        return time.monotonic() - start, None, None
     # Wall time from QEMU's start to the first line of /init: the "boot to
     # user space" figure. The log is looked at five times a second.
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
-    init_s, pos, timed_out = None, 0, False
+    follow, live = LogFollower(args.log), judge.Judge()
+    init_s, problem = None, None
+    phase, said, said_at = None, None, start
+    progress(args.label, start, f"QEMU started (-m {args.mem} -smp {args.smp}"
+             f" -M {args.machine})")
     while proc.poll() is None:
-        elapsed = time.monotonic() - start
+        now = time.monotonic()
+        elapsed = now - start
+        for line in follow.new_lines():
+            live.feed(line)
+            if init_s is None and "LPAE-INIT:" in line:
+                init_s = time.monotonic() - start
+        phase = live.phase
+        if phase != said and (now - said_at >= 10 or said is None):
+            progress(args.label, start, f"in {phase}")
+            said, said_at = phase, now
+        elif now - said_at >= 60:
+            progress(args.label, start, f"still in {phase}")
+            said_at = now
         if elapsed > args.timeout:
+            problem = f"timeout after {args.timeout}s (in {phase})"
+        elif (init_s is None and args.init_timeout
+              and elapsed > args.init_timeout):
+            problem = (f"no /init after {args.init_timeout}s: the kernel "
+                       f"did not reach user space (in {phase})")
+        if problem:
             proc.kill()
             proc.wait()
-            timed_out = True
             break
-        if init_s is None:
-            seen, pos = seen_in_log(args.log, b"LPAE-INIT:", pos)
-            if seen:
-                init_s = elapsed
         time.sleep(0.2)
-    return time.monotonic() - start, init_s, timed_out
+    return time.monotonic() - start, init_s, problem
 
 
-def strip(line):
-    return TIMESTAMP.sub("", line.rstrip("\r\n"))
-
-
-def count_result(counts, failures, where, state, name, notes):
-    """Add one TAP/KTAP result line to the counts.
-
-    A failure is recorded with the diagnostic ("#") lines the test printed
-    before its result, so that a CI log says why, not only what.
-    """
-    if state == "ok" and SKIP_DIRECTIVE.search(name):
-        counts["skip"] += 1
-    elif state == "ok":
-        counts["pass"] += 1
-    else:
-        counts["fail"] += 1
-        failures.append(f"{where}: {name}")
-        failures.extend("  " + n for n in notes[-NOTES_KEPT:])
-
-
-def judge(lines):
-    """Read a console log; returns the verdict dictionary."""
-    kunit = {"pass": 0, "fail": 0, "skip": 0}
-    selftest = {"pass": 0, "fail": 0, "skip": 0}
-    failures, problems, facts = [], [], {}
-    section, suite, notes = None, None, []
-    for raw in lines:
-        line = strip(raw)
-        if line.lstrip().startswith("#") and "# Subtest:" not in line:
-            notes.append(line.strip())
-        for name, pat in BAD_PATTERNS:
-            if pat.search(line):
-                problems.append(f"{name}: {line.strip()}")
-        m = re.match(r"LPAE-SELFTEST-BEGIN (\S+)", line)
-        if m:
-            section = {"name": m.group(1), "results": 0, "fails": 0}
-            continue
-        m = re.match(r"LPAE-SELFTEST-END (\S+) rc=(\d+)", line)
-        if m and section:
-            rc = int(m.group(2))
-            if rc not in (0, 4) and section["fails"] == 0:
-                selftest["fail"] += 1
-                failures.append(f"selftest {section['name']}: exited {rc}"
-                                f" after {section['results']} result(s)")
-            section = None
-            continue
-        if line.startswith("LPAE-"):
-            key, _, value = line.partition(": ")
-            facts.setdefault(key, []).append(value)
-            if key.startswith("LPAE-DONE"):
-                facts["done"] = True
-            continue
-        m = re.match(r"\s*# Subtest: (\S+)", line)
-        if m and section is None:
-            suite = m.group(1)
-            continue
-        m = TAP_RESULT.match(line)
-        if not m:
-            continue
-        indent, state, name = len(m.group(1)), m.group(2), m.group(4)
-        case_notes, notes = notes, []
-        if section is not None:
-            # Top-level TAP lines of a kselftest program only.
-            if indent == 0:
-                section["results"] += 1
-                section["fails"] += state != "ok"
-                count_result(selftest, failures, "selftest " + section["name"],
-                             state, name, case_notes)
-        elif indent == 4:
-            # KTAP: test cases sit one level (4 spaces) below their suite.
-            count_result(kunit, failures, f"kunit {suite}", state, name,
-                         case_notes)
-    if not facts.get("done"):
-        problems.append("no LPAE-DONE marker: the guest did not finish its tests")
-    return {"kunit": kunit, "selftest": selftest, "failures": failures,
-            "problems": problems, "facts": facts}
+def report(args, verdict, lines):
+    """Print the verdict; true when the boot passed."""
+    print(judge.summary_line(args.label, verdict, verdict.get("seconds"),
+                             verdict.get("init_seconds")))
+    for line in judge.detail_lines(args.label, verdict):
+        print(line)
+    ok = judge.passed(verdict)
+    if not ok:
+        print(f"  --- last 40 lines of {args.log} ---")
+        sys.stdout.writelines("  " + line for line in lines[-40:])
+    return ok
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--kernel", required=True)
-    ap.add_argument("--dtb", required=True)
-    ap.add_argument("--initrd", required=True)
-    ap.add_argument("--log", required=True, help="console log file")
+    ap.add_argument("--kernel")
+    ap.add_argument("--dtb")
+    ap.add_argument("--initrd")
+    ap.add_argument("--log", help="console log file")
+    ap.add_argument("--judge", metavar="LOG",
+                    help="judge this saved log again; boot nothing")
     ap.add_argument("--label", default="boot")
     ap.add_argument("--mem", default="6G")
     ap.add_argument("--smp", type=int, default=2)
@@ -249,26 +209,62 @@ def main():
     ap.add_argument("--cpu", default="cortex-a15")
     ap.add_argument("--qemu", default="qemu-system-arm")
     ap.add_argument("--timeout", type=int, default=900, help="seconds")
+    ap.add_argument("--init-timeout", type=int, default=None,
+                    help="seconds to reach /init (default 120; 0: none)")
+    ap.add_argument("--min-kunit", type=int, default=0,
+                    help="fewest KUnit results the boot must report")
+    ap.add_argument("--min-selftests", type=int, default=0,
+                    help="fewest selftest results the boot must report")
     ap.add_argument("--mode", choices=["test", "bench", "shell"],
                     default="test")
     ap.add_argument("--icount", action="store_true")
     ap.add_argument("--append", action="append", default=[],
                     help="extra kernel command-line words")
     args = ap.parse_args()
+    expect = {"min_kunit": args.min_kunit,
+              "min_selftests": args.min_selftests,
+              "expect_tests": args.mode == "test"}
 
+    if args.judge:
+        args.log = args.judge
+        with open(args.log, encoding="utf-8", errors="replace") as f:
+            lines = f.readlines()
+        old = judge.load_verdict(args.log + ".json") or {}
+        verdict = judge.judge(lines, **expect)
+        for key in ("label", "seconds", "init_seconds", "mem_mb", "smp",
+                    "machine", "cpu"):
+            if key in old:
+                verdict[key] = old[key]
+        if args.label != "boot" or "label" not in verdict:
+            verdict["label"] = args.label
+        verdict["log"] = args.log
+        args.label = verdict["label"]
+        verdict["problems"] = ([p for p in old.get("problems", [])
+                                if p.startswith(("timeout", "no /init"))]
+                               + verdict["problems"])
+        with open(args.log + ".json", "w", encoding="utf-8") as f:
+            json.dump(verdict, f, indent=1)
+        return 0 if report(args, verdict, lines) else 1
+
+    for need in ("kernel", "dtb", "initrd", "log"):
+        if not getattr(args, need):
+            ap.error(f"--{need} is required to boot (or --judge LOG)")
+    if args.init_timeout is None:
+        # -icount boots of 16 GiB spend minutes in the memory setup.
+        args.init_timeout = 0 if args.mode == "bench" else 120
     ram_mb = parse_size_mb(args.mem)
     check_qemu(args, ram_mb)
     os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
     if os.path.exists(args.log):
         os.unlink(args.log)
-    seconds, init_s, timed_out = run(args, ram_mb)
+    seconds, init_s, problem = run(args, ram_mb)
     if args.mode == "shell":
         return 0
     with open(args.log, encoding="utf-8", errors="replace") as f:
         lines = f.readlines()
-    verdict = judge(lines)
-    if timed_out:
-        verdict["problems"].insert(0, f"timeout after {args.timeout}s")
+    verdict = judge.judge(lines, **expect)
+    if problem:
+        verdict["problems"].insert(0, problem)
     verdict.update(label=args.label, seconds=round(seconds, 1),
                    init_seconds=round(init_s, 1) if init_s else None,
                    log=args.log,
@@ -276,20 +272,7 @@ def main():
                    cpu=args.cpu)
     with open(args.log + ".json", "w", encoding="utf-8") as f:
         json.dump(verdict, f, indent=1)
-
-    k, s = verdict["kunit"], verdict["selftest"]
-    ok = not verdict["problems"] and not verdict["failures"]
-    at_init = f" (/init at {init_s:.1f}s)" if init_s else ""
-    print(f"{args.label}: {'PASS' if ok else 'FAIL'} in {seconds:.0f}s"
-          f"{at_init}; "
-          f"kunit {k['pass']} passed {k['fail']} failed {k['skip']} skipped; "
-          f"selftests {s['pass']} passed {s['fail']} failed {s['skip']} skipped")
-    for item in verdict["problems"][:10] + verdict["failures"][:40]:
-        print(f"  {args.label}: {item}")
-    if not ok:
-        print(f"  --- last 40 lines of {args.log} ---")
-        sys.stdout.writelines("  " + line for line in lines[-40:])
-    return 0 if ok else 1
+    return 0 if report(args, verdict, lines) else 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The judge (tools/testing/lpae/judge.py) on recorded console logs.
+
+logs/ holds real boots of the LPAE kernel at 3 GiB with lpae_quick=1: a
+pass, a panic (rdinit=/nope: no /init to run) and one cut off by the
+/init deadline in the middle of a KUnit suite. The other cases are the
+pass log with one thing changed, each as small as the defect it shows.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+LPAE = os.path.join(REPO, "tools", "testing", "lpae")
+sys.path.insert(0, LPAE)
+import judge  # noqa: E402
+
+# What the recorded LPAE boot reports.
+KUNIT = {"pass": 92, "fail": 0, "skip": 1}
+SELFTEST = {"pass": 69, "fail": 0, "skip": 1}
+
+
+def log(name):
+    with open(os.path.join(HERE, "logs", name), encoding="utf-8") as f:
+        return f.readlines()
+
+
+@pytest.fixture
+def passing():
+    return log("lpae-3G-pass.log")
+
+
+def edit(lines, old, new, count=1):
+    """The log with the first @count lines containing @old replaced."""
+    out, done = [], 0
+    for line in lines:
+        if old in line and done < count:
+            done += 1
+            if new is None:
+                continue
+            line = line.replace(old, new)
+        out.append(line)
+    assert done == count, f"{old!r} found {done} times"
+    return out
+
+
+def test_pass(passing):
+    v = judge.judge(passing, min_kunit=85, min_selftests=60)
+    assert judge.passed(v), v["problems"] + v["failures"]
+    assert v["kunit"] == KUNIT
+    assert v["selftest"] == SELFTEST
+    assert v["facts"]["LPAE-HIGHPAGE"][0].endswith("verified=yes")
+
+
+def test_crashed_boot():
+    v = judge.judge(log("lpae-3G-panic.log"))
+    assert not judge.passed(v)
+    assert any(p.startswith("panic: Kernel panic") for p in v["problems"])
+    assert any("no LPAE-DONE" in p for p in v["problems"])
+
+
+def test_truncated_log():
+    v = judge.judge(log("lpae-3G-cut.log"))
+    assert not judge.passed(v)
+    assert v["kunit"]["fail"] == 1
+    assert any("arm_lpae_pgtable: the log ends inside it" in f
+               for f in v["failures"])
+
+
+def test_truncated_inside_a_selftest(passing):
+    cut = passing[:passing.index(next(
+        line for line in passing if "LPAE-SELFTEST-END lpae_dirty_test" in line))]
+    v = judge.judge(cut)
+    assert not judge.passed(v)
+    assert any("lpae_dirty_test: the log ends inside it" in f
+               for f in v["failures"])
+
+
+def test_oops_after_the_last_test(passing):
+    lines = passing + [
+        "[   40.100000] Unable to handle kernel paging request at virtual address 00000004\n",
+        "[   40.100100] Internal error: Oops: 805 [#1] SMP ARM\n",
+    ]
+    v = judge.judge(lines)
+    assert v["kunit"] == KUNIT and v["selftest"] == SELFTEST
+    assert not judge.passed(v)
+    assert any(p.startswith("oops:") for p in v["problems"])
+
+
+def test_kunit_suite_not_ok(passing):
+    # A suite whose init fails reports no case, only its own result.
+    lines = edit(passing, "] ok 3 arm_pgd", "] not ok 3 arm_pgd")
+    v = judge.judge(lines)
+    assert not judge.passed(v)
+    assert v["kunit"]["fail"] == 1
+    assert "kunit arm_pgd: suite not ok (arm_pgd)" in v["failures"]
+
+
+def test_kunit_case_failure_counts_once(passing):
+    lines = edit(passing, "    ok 1 entry_size_is_8_bytes",
+                 "    not ok 1 entry_size_is_8_bytes")
+    lines = edit(lines, "] ok 1 arm_lpae_pgtable", "] not ok 1 arm_lpae_pgtable")
+    v = judge.judge(lines)
+    assert v["kunit"]["fail"] == 1
+    assert v["failures"][0] == "kunit arm_lpae_pgtable: entry_size_is_8_bytes"
+
+
+def test_kunit_plan_mismatch(passing):
+    lines = edit(passing, "    ok 2 pgd_covers_4gib_with_4_entries", None)
+    v = judge.judge(lines)
+    assert not judge.passed(v)
+    assert ("kunit arm_lpae_pgtable: KTAP plan 1..82 but 81 result(s)"
+            in v["failures"])
+
+
+def test_kunit_missing_suite(passing):
+    start = next(i for i, line in enumerate(passing) if "# Subtest: arm_pgd" in line)
+    end = next(i for i, line in enumerate(passing) if "] ok 3 arm_pgd" in line)
+    lines = passing[:start - 1] + passing[end + 1:]
+    v = judge.judge(lines)
+    assert not judge.passed(v)
+    assert "kunit: KTAP plan 1..4 but 3 suite result(s)" in v["failures"]
+
+
+def test_selftest_plan_mismatch(passing):
+    lines = edit(passing, "1..18", "1..19")
+    v = judge.judge(lines)
+    assert not judge.passed(v)
+    assert v["selftest"]["fail"] == 1
+    assert "selftest lpae_prot_test: TAP plan 1..19 but 18 result(s)" in v["failures"]
+
+
+def test_selftest_crash(passing):
+    lines = edit(passing, "LPAE-SELFTEST-END lpae_vma_test rc=0",
+                 "LPAE-SELFTEST-END lpae_vma_test rc=139")
+    v = judge.judge(lines)
+    assert not judge.passed(v)
+    assert "selftest lpae_vma_test: exited 139 after 8 result(s)" in v["failures"]
+
+
+def test_zero_tests(passing):
+    lines = [line for line in passing
+             if not judge.TAP_RESULT.match(judge.strip(line))
+             and not judge.TAP_PLAN.match(judge.strip(line))
+             and "# Subtest" not in line and "LPAE-SELFTEST" not in line]
+    v = judge.judge(lines)
+    assert not judge.passed(v)
+    assert "no test reported a result" in v["problems"]
+    # A benchmark boot runs no test and is not judged for it.
+    assert judge.passed(judge.judge(lines, expect_tests=False))
+
+
+def test_minimums(passing):
+    v = judge.judge(passing, min_kunit=100, min_selftests=71)
+    assert not judge.passed(v)
+    assert ("kunit: 93 result(s), fewer than the 100 this boot must report"
+            in v["problems"])
+    assert ("selftests: 70 result(s), fewer than the 71 this boot must report"
+            in v["problems"])
+
+
+def test_missing_program_fails_the_minimum(passing):
+    start = next(i for i, line in enumerate(passing)
+                 if "LPAE-SELFTEST-BEGIN lpae_dirty_test" in line)
+    end = next(i for i, line in enumerate(passing)
+               if "LPAE-SELFTEST-END lpae_dirty_test" in line)
+    v = judge.judge(passing[:start] + passing[end + 1:], min_selftests=60)
+    assert not judge.passed(v)
+
+
+def test_rejudge_a_saved_log(tmp_path, passing):
+    saved = tmp_path / "boot.log"
+    saved.write_text("".join(edit(passing, "1..18", "1..17")))
+    (tmp_path / "boot.log.json").write_text(json.dumps(
+        {"label": "lpae-3G", "seconds": 40.0, "init_seconds": 2.8,
+         "kunit": {}, "selftest": {}, "failures": [], "problems": [],
+         "facts": {}}))
+    r = subprocess.run([sys.executable, os.path.join(LPAE, "run_qemu.py"),
+                        "--judge", str(saved), "--min-kunit", "85"],
+                       capture_output=True, text=True, check=False)
+    assert r.returncode == 1
+    assert r.stdout.startswith("lpae-3G: FAIL in 40s (/init at 2.8s); ")
+    v = judge.load_verdict(str(saved) + ".json")
+    assert v["label"] == "lpae-3G"
+    assert "selftest lpae_prot_test: TAP plan 1..17 but 18 result(s)" in v["failures"]
+
+
+def test_judge_program(passing, tmp_path):
+    saved = tmp_path / "boot.log"
+    saved.write_text("".join(passing))
+    r = subprocess.run([sys.executable, os.path.join(LPAE, "judge.py"),
+                        str(saved), "--label", "x", "--min-kunit", "85"],
+                       capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stdout
+    assert r.stdout == ("x: PASS; kunit 92 passed 0 failed 1 skipped; "
+                        "selftests 69 passed 0 failed 1 skipped\n")
+
+
+def test_load_verdict(tmp_path):
+    assert judge.load_verdict(str(tmp_path / "missing.json")) is None
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    assert judge.load_verdict(str(bad)) is None

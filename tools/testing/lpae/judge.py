@@ -1,0 +1,280 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge a boot of the LPAE test kernel from its console log.
+
+  judge.py LOG [--min-kunit N] [--min-selftests N]
+
+The verdict counts KUnit cases (KTAP printed by the kernel), selftest
+cases (TAP 13 printed by the programs the initramfs runs between
+LPAE-SELFTEST markers) and one "boot" check, which fails on an Oops, BUG,
+WARNING, panic, RCU stall, soft lockup, a failed W+X check, a missing end
+marker, a boot that reported no test or fewer than its minimum. A KUnit
+suite reported "not ok", a selftest program that exits with an error,
+and a TAP or KTAP plan that does not match the results each count as a
+failed case. run_qemu.py boots and calls judge(); this program re-judges
+a saved log and prints the same verdict line. The harness reads the
+verdict JSON files through load_verdict().
+"""
+
+import argparse
+import json
+import re
+import sys
+
+TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
+TAP_RESULT = re.compile(r"^(\s*)(ok|not ok) (\d+)\s*-?\s*(.*?)\s*$")
+TAP_PLAN = re.compile(r"^(\s*)1\.\.(\d+)\b")
+SKIP_DIRECTIVE = re.compile(r"#\s*SKIP\b", re.IGNORECASE)
+NOTES_KEPT = 12      # diagnostic lines kept per failed case
+BAD_PATTERNS = [
+    ("oops", re.compile(r"Internal error: Oops|\bOops\b")),
+    ("bug", re.compile(r"\bBUG:|kernel BUG at")),
+    ("warning", re.compile(r"WARNING: CPU: \d+ PID: \d+|------------\[ cut here \]")),
+    ("panic", re.compile(r"Kernel panic")),
+    ("rcu-stall", re.compile(r"rcu: INFO: .*detected stall|rcu_.* self-detected stall")),
+    ("soft-lockup", re.compile(r"soft lockup|hung_task|blocked for more than")),
+    ("wx", re.compile(r"Checked W\+X mappings: FAILED")),
+]
+
+
+def strip(line):
+    return TIMESTAMP.sub("", line.rstrip("\r\n"))
+
+
+def empty_counts():
+    return {"pass": 0, "fail": 0, "skip": 0}
+
+
+def total(counts):
+    return counts["pass"] + counts["fail"] + counts["skip"]
+
+
+class Judge:
+    """Reads a console log line by line (feed()) and decides (verdict())."""
+
+    def __init__(self, min_kunit=0, min_selftests=0, expect_tests=True):
+        self.min_kunit, self.min_selftests = min_kunit, min_selftests
+        self.expect_tests = expect_tests
+        self.kunit, self.selftest = empty_counts(), empty_counts()
+        self.failures, self.problems, self.facts = [], [], {}
+        self.notes = []
+        self.section = None      # the selftest program running
+        self.suite = None        # the KUnit suite running
+        self.kunit_plan = None   # top-level KTAP plan: number of suites
+        self.kunit_suites = 0    # suite results seen
+        self.phase = "kernel"    # for progress lines: kernel, KUnit, a program
+
+    def fail(self, where, what, notes=()):
+        self.failures.append(f"{where}: {what}")
+        self.failures.extend("  " + n for n in list(notes)[-NOTES_KEPT:])
+
+    def count(self, counts, where, state, name, notes):
+        if state == "ok" and SKIP_DIRECTIVE.search(name):
+            counts["skip"] += 1
+        elif state == "ok":
+            counts["pass"] += 1
+        else:
+            counts["fail"] += 1
+            self.fail(where, name, notes)
+
+    def end_section(self, rc):
+        sec, self.section = self.section, None
+        where = "selftest " + sec["name"]
+        if sec["fails"]:
+            return
+        if rc not in (0, 4):
+            self.selftest["fail"] += 1
+            self.fail(where, f"exited {rc} after {sec['results']} result(s)")
+        elif sec["plan"] is None and rc == 0:
+            self.selftest["fail"] += 1
+            self.fail(where, "printed no TAP plan")
+        elif sec["plan"] is not None and sec["plan"] != sec["results"]:
+            self.selftest["fail"] += 1
+            self.fail(where, f"TAP plan 1..{sec['plan']} but "
+                      f"{sec['results']} result(s)")
+
+    def end_suite(self, state, name):
+        suite, self.suite = self.suite, None
+        self.kunit_suites += 1
+        if suite is None:
+            return
+        if suite["fails"]:
+            return    # its failed cases say more than the suite line
+        if state != "ok":
+            self.kunit["fail"] += 1
+            self.fail(f"kunit {suite['name']}", f"suite not ok ({name})")
+        elif suite["plan"] is not None and suite["plan"] != suite["results"]:
+            self.kunit["fail"] += 1
+            self.fail(f"kunit {suite['name']}", f"KTAP plan 1..{suite['plan']}"
+                      f" but {suite['results']} result(s)")
+
+    def feed(self, raw):
+        line = strip(raw)
+        if line.lstrip().startswith("#") and "# Subtest:" not in line:
+            self.notes.append(line.strip())
+        for name, pat in BAD_PATTERNS:
+            if pat.search(line):
+                self.problems.append(f"{name}: {line.strip()}")
+        m = re.match(r"LPAE-SELFTEST-BEGIN (\S+)", line)
+        if m:
+            if self.section:
+                self.end_section(-1)
+            self.section = {"name": m.group(1), "results": 0, "fails": 0,
+                            "plan": None}
+            self.phase = m.group(1)
+            return
+        m = re.match(r"LPAE-SELFTEST-END (\S+) rc=(\d+)", line)
+        if m and self.section:
+            self.end_section(int(m.group(2)))
+            return
+        if line.startswith("LPAE-"):
+            key, _, value = line.partition(": ")
+            self.facts.setdefault(key, []).append(value)
+            if key.startswith("LPAE-DONE"):
+                self.facts["done"] = True
+                self.phase = "done"
+            elif key == "LPAE-INIT":
+                self.phase = "/init"
+            return
+        m = re.match(r"\s*# Subtest: (\S+)", line)
+        if m and self.section is None:
+            self.suite = {"name": m.group(1), "results": 0, "fails": 0,
+                          "plan": None}
+            self.phase = "KUnit " + m.group(1)
+            return
+        m = TAP_PLAN.match(line)
+        if m:
+            indent, n = len(m.group(1)), int(m.group(2))
+            if self.section is not None:
+                if indent == 0 and self.section["plan"] is None:
+                    self.section["plan"] = n
+            elif indent == 0 and self.kunit_plan is None:
+                self.kunit_plan = n
+                self.phase = "KUnit"
+            elif indent == 4 and self.suite and self.suite["plan"] is None:
+                self.suite["plan"] = n
+            return
+        m = TAP_RESULT.match(line)
+        if not m:
+            return
+        indent, state, name = len(m.group(1)), m.group(2), m.group(4)
+        notes, self.notes = self.notes, []
+        if self.section is not None:
+            # Top-level TAP lines of a kselftest program only.
+            if indent == 0:
+                self.section["results"] += 1
+                self.section["fails"] += state != "ok"
+                self.count(self.selftest, "selftest " + self.section["name"],
+                           state, name, notes)
+        elif indent == 4:
+            # KTAP: test cases sit one level (4 spaces) below their suite.
+            where = f"kunit {self.suite['name'] if self.suite else '?'}"
+            if self.suite:
+                self.suite["results"] += 1
+                self.suite["fails"] += state != "ok"
+            self.count(self.kunit, where, state, name, notes)
+        elif indent == 0 and self.kunit_plan is not None:
+            self.end_suite(state, name)
+
+    def verdict(self):
+        """The verdict dictionary; the log read so far is the whole log."""
+        problems = list(self.problems)
+        failures = list(self.failures)
+        kunit, selftest = dict(self.kunit), dict(self.selftest)
+        if self.section is not None:
+            selftest["fail"] += 1
+            failures.append(f"selftest {self.section['name']}: the log ends "
+                            f"inside it after {self.section['results']} "
+                            "result(s)")
+        if self.suite is not None:
+            kunit["fail"] += 1
+            failures.append(f"kunit {self.suite['name']}: the log ends "
+                            f"inside it after {self.suite['results']} "
+                            "result(s)")
+        elif (self.kunit_plan is not None
+              and self.kunit_plan != self.kunit_suites):
+            kunit["fail"] += 1
+            failures.append(f"kunit: KTAP plan 1..{self.kunit_plan} but "
+                            f"{self.kunit_suites} suite result(s)")
+        if not self.facts.get("done"):
+            problems.append("no LPAE-DONE marker: the guest did not finish "
+                            "its tests")
+        if self.expect_tests:
+            nk, ns = total(kunit), total(selftest)
+            if nk + ns == 0:
+                problems.append("no test reported a result")
+            else:
+                if nk < self.min_kunit:
+                    problems.append(f"kunit: {nk} result(s), fewer than the "
+                                    f"{self.min_kunit} this boot must report")
+                if ns < self.min_selftests:
+                    problems.append(f"selftests: {ns} result(s), fewer than "
+                                    f"the {self.min_selftests} this boot "
+                                    "must report")
+        return {"kunit": kunit, "selftest": selftest, "failures": failures,
+                "problems": problems, "facts": self.facts}
+
+
+def judge(lines, min_kunit=0, min_selftests=0, expect_tests=True):
+    """Read a console log (an iterable of lines); returns the verdict."""
+    j = Judge(min_kunit, min_selftests, expect_tests)
+    for line in lines:
+        j.feed(line)
+    return j.verdict()
+
+
+def judge_file(path, **kw):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return judge(f, **kw)
+
+
+def passed(verdict):
+    return not verdict["problems"] and not verdict["failures"]
+
+
+def summary_line(label, verdict, seconds=None, init_s=None):
+    k, s = verdict["kunit"], verdict["selftest"]
+    took = f" in {seconds:.0f}s" if seconds is not None else ""
+    at_init = f" (/init at {init_s:.1f}s)" if init_s else ""
+    return (f"{label}: {'PASS' if passed(verdict) else 'FAIL'}{took}{at_init}; "
+            f"kunit {k['pass']} passed {k['fail']} failed {k['skip']} skipped; "
+            f"selftests {s['pass']} passed {s['fail']} failed "
+            f"{s['skip']} skipped")
+
+
+def detail_lines(label, verdict):
+    return [f"  {label}: {item}"
+            for item in verdict["problems"][:10] + verdict["failures"][:40]]
+
+
+def load_verdict(path):
+    """A verdict run_qemu.py wrote; None when it is missing or unreadable."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            v = json.load(f)
+    except (OSError, ValueError):
+        return None
+    for key in ("kunit", "selftest", "failures", "problems", "facts"):
+        if key not in v:
+            return None
+    return v
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("log")
+    ap.add_argument("--label", default=None)
+    ap.add_argument("--min-kunit", type=int, default=0)
+    ap.add_argument("--min-selftests", type=int, default=0)
+    args = ap.parse_args()
+    v = judge_file(args.log, min_kunit=args.min_kunit,
+                   min_selftests=args.min_selftests)
+    label = args.label or args.log
+    print(summary_line(label, v))
+    for line in detail_lines(label, v):
+        print(line)
+    return 0 if passed(v) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
