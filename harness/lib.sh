@@ -43,7 +43,8 @@ owned_files() {
 	list=$(cd "$REPO" && for d in $OVERLAY_DIRS; do
 		if [ "${LPAE_FROM_HEAD:-0}" = 1 ]; then
 			git ls-tree -r --name-only "${PIN:-HEAD}" -- "$d" || exit 1
-			printf '%s\n' ${LPAE_WORK:-} | grep "^$d/"
+			# Work-tree files LPAE_WORK adds; usually none.
+			printf '%s\n' ${LPAE_WORK:-} | grep "^$d/" || true
 		elif [ -d "$d" ]; then
 			git ls-files --cached --others --exclude-standard -- "$d" ||
 				exit 1
