@@ -27,6 +27,7 @@ for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	lpae_mode=*) mode=${arg#lpae_mode=} ;;
 	lpae_ram=*) LPAE_RAM_MB=${arg#lpae_ram=}; export LPAE_RAM_MB ;;
+	lpae_ram_end=*) LPAE_RAM_END=${arg#lpae_ram_end=}; export LPAE_RAM_END ;;
 	lpae_quick=*) LPAE_QUICK=${arg#lpae_quick=}; export LPAE_QUICK ;;
 	lpae_hotplug=*) LPAE_HOTPLUG=${arg#lpae_hotplug=}; export LPAE_HOTPLUG ;;
 	lpae_timeout=*) timeout_s=${arg#lpae_timeout=} ;;

@@ -68,6 +68,22 @@ static unsigned long long ram_end_pfn(void)
 	return end / LPAE_PAGE_SIZE;
 }
 
+/*
+ * The kernel shows no RAM above 4 GiB (its RAM ends at @end_pfn): fine
+ * only when the harness gave it none. A kernel that loses its high RAM
+ * must fail, not skip, the tests that need it.
+ */
+static bool high_ram_not_expected(unsigned long long end_pfn)
+{
+	unsigned long long given = lpae_ram_end();
+
+	if (given <= (LPAE_PFN_4G << 12))
+		return true;
+	ksft_print_msg("the harness gave RAM up to %#llx, the kernel shows RAM up to PFN %#llx only\n",
+		       given, end_pfn);
+	return false;
+}
+
 FIXTURE(highmem) {
 	long ram_mb;
 	bool root_pfns;
@@ -253,9 +269,11 @@ TEST_F_TIMEOUT(highmem, pattern_fill_above_4g, 240)
 
 	if (!self->root_pfns)
 		SKIP(return, "pagemap hides PFNs (not root)");
-	if (end_pfn <= LPAE_PFN_4G)
+	if (end_pfn <= LPAE_PFN_4G) {
+		ASSERT_TRUE(high_ram_not_expected(end_pfn));
 		SKIP(return, "no RAM above 4 GiB (RAM ends at PFN %#llx)",
 		     end_pfn);
+	}
 	if (task && want > task / 2)
 		want = task / 2 / CHUNK * CHUNK;
 	ASSERT_EQ(0, fill_until_high(&c, want, 16384));
@@ -289,8 +307,10 @@ TEST_F_TIMEOUT(highmem, proc_self_mem_above_4g, 240)
 	LPAE_SETUP_SKIPPED();
 	if (!self->root_pfns)
 		SKIP(return, "pagemap hides PFNs (not root)");
-	if (ram_end_pfn() <= LPAE_PFN_4G)
+	if (ram_end_pfn() <= LPAE_PFN_4G) {
+		ASSERT_TRUE(high_ram_not_expected(ram_end_pfn()));
 		SKIP(return, "no RAM above 4 GiB");
+	}
 	ASSERT_TRUE(kbuf && orig);
 	ASSERT_EQ(0, fill_until_high(&c, 0, 64 * 64));
 	ASSERT_GT(c.nhigh_va, 0);

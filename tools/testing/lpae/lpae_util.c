@@ -159,6 +159,13 @@ long lpae_ram_mb(void)
 	return s ? strtol(s, NULL, 0) : 0;
 }
 
+unsigned long long lpae_ram_end(void)
+{
+	const char *s = getenv("LPAE_RAM_END");
+
+	return s ? strtoull(s, NULL, 0) : 0;
+}
+
 bool lpae_quick(void)
 {
 	const char *s = getenv("LPAE_QUICK");

@@ -35,6 +35,13 @@ int lpae_vma_perms(const void *addr, char perms[5], uintptr_t *start,
 		   uintptr_t *end);
 long lpae_ram_mb(void);
 /*
+ * The physical end of the RAM the harness gave the guest (lpae_ram_end=
+ * on the kernel command line, LPAE_RAM_END from /init); 0 when unknown.
+ * Tests that need RAM above 4 GiB decide from this whether there must
+ * be some, so that a kernel that loses its high RAM fails them.
+ */
+unsigned long long lpae_ram_end(void);
+/*
  * The size of a stress case: @full in the reference boot, @quick when the
  * boot runs the suite quickly (lpae_quick=1 on the kernel command line,
  * which /init passes on as LPAE_QUICK=1). make test runs the stress sizes

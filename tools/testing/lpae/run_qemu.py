@@ -94,6 +94,11 @@ def qemu_command(args, ram_mb):
     managed = managed_ram_mb(ram_mb, args.append)
     if managed is not None:
         append.append(f"lpae_ram={managed}")
+        # Where that RAM ends: the tests that need RAM above 4 GiB
+        # decide from this, not from what the kernel under test shows.
+        base = RAM_BASE.get(args.machine.split(",")[0])
+        if base is not None:
+            append.append(f"lpae_ram_end={base + (managed << 20):#x}")
     append += args.append
     cmd = [args.qemu, "-M", args.machine, "-cpu", args.cpu,
            "-smp", str(args.smp), "-m", f"{ram_mb}M", "-audio", "none",
