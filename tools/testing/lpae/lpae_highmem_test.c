@@ -79,7 +79,7 @@ static bool high_ram_not_expected(unsigned long long end_pfn)
 
 	if (given <= (LPAE_PFN_4G << 12))
 		return true;
-	ksft_print_msg("the harness gave RAM up to %#llx, the kernel shows RAM up to PFN %#llx only\n",
+	ksft_print_msg("RAM given up to %#llx, the kernel shows it up to PFN %#llx only\n",
 		       given, end_pfn);
 	return false;
 }

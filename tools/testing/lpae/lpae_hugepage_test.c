@@ -47,7 +47,7 @@ static long long huge_rsvd(void)
 #define FRAMES			(HPAGE / LPAE_PAGE_SIZE)
 
 /* The kernel's page flags of @n frames from @pfn; 0 when read. */
-static int kpageflags(unsigned long long pfn, size_t n, uint64_t *flags)
+static int page_flags(unsigned long long pfn, size_t n, uint64_t *flags)
 {
 	int fd = open("/proc/kpageflags", O_RDONLY);
 	ssize_t got;
@@ -77,7 +77,7 @@ static int check_block_frames(const char *p, unsigned long long *base,
 		return -1;
 	if (*base & (FRAMES - 1))
 		return 1;
-	if (kpageflags(*base, FRAMES, flags))
+	if (page_flags(*base, FRAMES, flags))
 		return -2;
 	if (!(flags[0] & (1ULL << KPF_COMPOUND_HEAD)) ||
 	    !(flags[0] & (1ULL << kind)))

@@ -94,10 +94,11 @@ static_assert(PTE_HWTABLE_PTRS == 0 && PTE_HWTABLE_OFF == 0);
 /* Blocks, sections and huge pages are 2 MiB; level 1 entries 1 GiB. */
 static_assert(PMD_SHIFT == 21 && PMD_SIZE == SZ_2M);
 static_assert(PGDIR_SIZE == SZ_1G && SECTION_SIZE == SZ_2M);
-static_assert(HPAGE_SIZE == SZ_2M && HUGETLB_PAGE_ORDER == 9);
+static_assert(HPAGE_SIZE == SZ_2M);
+static_assert(HUGETLB_PAGE_ORDER == 9);
 static_assert(LPAE_L3_PAGE_SHIFT == PAGE_SHIFT);
 static_assert(PMD_SHIFT + LPAE_TABLE_INDEX_BITS == PGDIR_SHIFT);
-static_assert(USER_PTRS_PER_PGD == PAGE_OFFSET / SZ_1G);
+static_assert(USER_PTRS_PER_PGD * SZ_1G == PAGE_OFFSET);
 
 /* head.S writes 1 << (54 - 32) (XN) and 1 << (55 - 32) (swapper). */
 static_assert(L_PTE_XN == 1ULL << 54 && PMD_SECT_XN == 1ULL << 54);
@@ -107,7 +108,8 @@ static_assert(L_PGD_SWAPPER == 1ULL << 55);
 static_assert((L_PGD_SWAPPER & (LPAE_TABLE_ADDR_MASK | LPAE_PXNTABLE)) == 0);
 
 /* proc-macros.S refuses to build otherwise. */
-static_assert(L_PTE_SHARED == PTE_EXT_SHARED && L_PTE_SHARED == 3ULL << 8);
+static_assert(L_PTE_SHARED == PTE_EXT_SHARED);
+static_assert(L_PTE_SHARED == 3ULL << 8);
 static_assert(PMD_SECT_S == LPAE_SH_INNER);
 
 /* The software bits fill the field reserved for software, once each. */
