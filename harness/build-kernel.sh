@@ -77,6 +77,11 @@ verify_config() {
 			CONFIG_*=*) sym=${line%%=*}; want[$sym]=$line ;;
 			"# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *}
 				want[$sym]="" ;;
+			# An option this configuration does not have at all
+			# (its dependencies are off): checked to be absent,
+			# and not passed to kconfig, for which "is not set" on
+			# an int option is an invalid value.
+			"# absent: CONFIG_"*) sym=${line#\# absent: }; want[$sym]="" ;;
 			*) continue ;;
 			esac
 			from[$sym]=$(basename "$frag")
