@@ -46,7 +46,7 @@ unpack() {
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	printf 'assemble: unpacking %s (a minute or two)\n' "$TARBALL"
-	tar -xf "$TARBALL" -C "$tmp"
+	heartbeat "assemble: unpacking" tar -xf "$TARBALL" -C "$tmp"
 	mv "$tmp"/linux-source-6.1 "$DEST"
 	mkdir -p "$DEST/.lpae-base"
 	rmdir "$tmp"

@@ -90,6 +90,33 @@ apply_patch() {
 # and build into the same directories: the second refuses. The first
 # harness script of a run takes the lock; the scripts it starts inherit
 # it (LPAE_LOCKED) and the lock goes when it exits.
+# heartbeat WHAT CMD...: run CMD, printing "WHAT: Ns" every 30 s while
+# it runs, so that a long step (unpacking the base tree, committing it)
+# is never silent for more than a minute. CMD's status is returned.
+heartbeat() {
+	local what=$1 pid start rc
+	shift
+	start=$(date +%s)
+	"$@" &
+	pid=$!
+	while ! wait_or_tick "$pid"; do
+		printf '%s: %ss\n' "$what" $(( $(date +%s) - start ))
+	done
+	wait "$pid"
+	rc=$?
+	return $rc
+}
+
+# True once process $1 has ended, false after 30 s while it still runs.
+wait_or_tick() {
+	local i
+	for i in $(seq 60); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.5
+	done
+	return 1
+}
+
 lock_checkout() {
 	local f=$REPO/build/.lock
 	case " ${LPAE_LOCKED:-} " in *" $1 "*) return 0 ;; esac

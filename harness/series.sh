@@ -107,13 +107,14 @@ base_repo() {
 	log "making the base repository from $tb (once)"
 	rm -rf "$GIT_TREE" "$WORKDIR/.base"
 	mkdir -p "$GIT_TREE"
-	tar -xf "$tb" -C "$GIT_TREE" --strip-components=1 || die "cannot unpack $tb"
+	heartbeat "series: unpacking" tar -xf "$tb" -C "$GIT_TREE" --strip-components=1 ||
+		die "cannot unpack $tb"
 	g init -q &&
 	g config core.looseCompression 1 &&
 	g config gc.auto 0 &&
 	printf '/.lpae-*\n' >> "$GIT_TREE/.git/info/exclude" &&
-	g add -A -f . &&
-	g commit -q -m "Linux $(make -s -C "$GIT_TREE" kernelversion) (Debian linux-source-6.1)" &&
+	heartbeat "series: adding the base tree to git" g add -A -f . &&
+	heartbeat "series: committing the base tree" g commit -q -m "Linux $(make -s -C "$GIT_TREE" kernelversion) (Debian linux-source-6.1)" &&
 	g tag base &&
 	g checkout -q -B series || die "cannot make the base repository"
 	echo "$fp" > "$WORKDIR/.base"
