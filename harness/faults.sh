@@ -22,7 +22,6 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO" || exit 1
 B=build
 SRC=$B/src/faults
-OUT=$B/kernel/faults/lpae
 LOGS=$B/logs/faults
 INITRD=$B/initramfs/faults.cpio.gz
 PRISTINE=$REPO/$B/faults-pristine
@@ -106,6 +105,7 @@ trap 'rm -rf "$PRISTINE"' EXIT
 
 missed=0
 results=()
+built=""
 while IFS= read -r line; do
 	[ -n "$line" ] || continue
 	NAME=$(field "$line" 1)
@@ -116,6 +116,7 @@ while IFS= read -r line; do
 	cfg=$(field "$line" 5)
 	cfg=${cfg:-lpae}
 	OUT=$B/kernel/faults/$cfg
+	case " $built " in *" $cfg "*) ;; *) built="$built $cfg" ;; esac
 	mkdir -p "$PRISTINE/$(dirname "$file")"
 	[ -f "$PRISTINE/$file" ] ||
 		cp "$SRC/$file" "$PRISTINE/$file"
@@ -148,9 +149,8 @@ while IFS= read -r line; do
 done <<< "$FAULTS"
 
 # Leave the scratch kernels as committed.
-for cfg in $(printf '%s\n' "$FAULTS" | awk -F'|' 'NF >= 5 { gsub(/ /, "", $5); print $5 }' | sort -u) lpae; do
-	[ -d "$B/kernel/faults/$cfg" ] &&
-		bash harness/build-kernel.sh "$SRC" "$B/kernel/faults/$cfg" "$cfg" > /dev/null 2>&1
+for cfg in $built; do
+	bash harness/build-kernel.sh "$SRC" "$B/kernel/faults/$cfg" "$cfg" > /dev/null 2>&1
 done
 echo
 echo "=== make faults ==="

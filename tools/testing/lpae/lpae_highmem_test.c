@@ -77,7 +77,7 @@ static bool high_ram_not_expected(unsigned long long end_pfn)
 {
 	unsigned long long given = lpae_ram_end();
 
-	if (given <= (LPAE_PFN_4G << 12))
+	if (given <= LPAE_PA_4G)
 		return true;
 	ksft_print_msg("RAM given up to %#llx, the kernel shows it up to PFN %#llx only\n",
 		       given, end_pfn);

@@ -96,7 +96,7 @@ static int check_block_frames(const char *p, unsigned long long *base,
  */
 static bool high_pages_expected(void)
 {
-	return lpae_ram_end() > (LPAE_PFN_4G << 12) + LPAE_SZ_1G;
+	return lpae_ram_end() > LPAE_PA_4G + LPAE_SZ_1G;
 }
 
 FIXTURE(hugetlb) {

@@ -21,6 +21,8 @@
 #define LPAE_MIB		(1UL << 20)
 /* First page frame number at or above 4 GiB (40-bit PAs need LPAE). */
 #define LPAE_PFN_4G		0x100000ULL
+/* The physical address 4 GiB. */
+#define LPAE_PA_4G		(LPAE_PFN_4G * LPAE_PAGE_SIZE)
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))

@@ -43,6 +43,11 @@ def parse_size_mb(text):
     return n * 1024 if m.group(2).lower() == "g" else n
 
 
+def ram_base(machine):
+    """Physical start of RAM on a board ("virt,highmem=on" is virt); None if unknown."""
+    return RAM_BASE.get(machine.split(",")[0])
+
+
 def managed_ram_mb(ram_mb, append):
     """RAM the kernel will manage: -m, or less with mem=SIZE.
 
@@ -69,7 +74,7 @@ def qemu_version(binary):
 
 def check_qemu(args, ram_mb):
     """Refuse RAM above 4 GiB on a QEMU whose LPAE walk truncates it."""
-    ram_end = RAM_BASE.get(args.machine.split(",")[0], 0) + ram_mb * 1024 * 1024
+    ram_end = (ram_base(args.machine) or 0) + ram_mb * 1024 * 1024
     if ram_end <= 1 << 32:
         return
     ver = qemu_version(args.qemu)
@@ -96,7 +101,7 @@ def qemu_command(args, ram_mb):
         append.append(f"lpae_ram={managed}")
         # Where that RAM ends: the tests that need RAM above 4 GiB
         # decide from this, not from what the kernel under test shows.
-        base = RAM_BASE.get(args.machine.split(",")[0])
+        base = ram_base(args.machine)
         if base is not None:
             append.append(f"lpae_ram_end={base + (managed << 20):#x}")
     append += args.append
