@@ -29,29 +29,40 @@ PROC=arch/arm/mm/proc-v7-3level.S
 MMU=arch/arm/mm/mmu.c
 HDR=arch/arm/include/asm/pgtable-3level.h
 
-# name | file | perl substitution (must change the file) | selftests
-#   [| configuration, lpae when absent]
-# What catches each new fault (besides the boot judge):
-#   pmd-leaf         arm_lpae_pgtable.pmd_prot_none_block_is_leaf,
-#                    hugepage thp.prot_none_ksmd_skips_block
-#   fdt-wrap         arm_mmu_setup.fdt_window_below_4g
-#   replace-refused  arm_mmu_replace.replace_live_section
-#   idmap-kept       arm_mmu_setup.lowmem_linear_map_exact (VMSPLIT_1G,
-#                    where head.S's identity map lies inside lowmem)
-# A fault that livelocks the guest (ap2-kept) ends in a soft lockup
-# panic rather than the boot timeout: the boots get softlockup_panic=1.
+TYPES=arch/arm/include/asm/pgtable-3level-types.h
+HWDEF=arch/arm/include/asm/pgtable-3level-hwdef.h
+PGD=arch/arm/mm/pgd.c
+
+# name | file | perl substitution (must change the file) | the cases
+#   that must fail, and no others [| configuration, lpae when absent]
+# A case is suite.case (KUnit), program:case (a selftest: the boot runs
+# the programs named), "boot" (the boot's own check: a panic, a W+X
+# failure, a warning) or "build" (a static_assert refuses the kernel).
+# The boot is 6 GiB, two CPUs, lpae_quick=1; the configuration sets the
+# split and the CPU count. A fault that livelocks the guest (ap2-kept)
+# ends in a soft lockup panic rather than the boot timeout: the boots get
+# softlockup_panic=1.
 FAULTS="
-xn       | $PROC | s/^(ENTRY\(cpu_v7_set_pte_ext\)\n)/\$1\tbic\tpte_hi, pte_hi, #LPAE_HI_BIT(54)\n/m | lpae_prot_test
-rdonly   | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\tbic\tip, ip, #L_PTE_RDONLY_HI\n/m | lpae_prot_test
-ap2-kept | $PROC | s/^\tbiceq\tpte_lo, pte_lo, #PTE_AP2.*\n//m | lpae_dirty_test
-clean    | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\torr\tip, ip, #L_PTE_DIRTY_HI\n/m | lpae_dirty_test
-young    | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\torr\tpte_lo, pte_lo, #L_PTE_YOUNG\n/m | lpae_dirty_test
-asid     | $PROC | s/^\torr\tpgd_hi, pgd_hi, r2, lsl.*\n//m | lpae_process_test
-pgd-leak | arch/arm/mm/pgd.c | s/^\tkmem_cache_free\(pgd_cache, pgd\);\n//m | lpae_process_test
-pmd-leaf | $HDR | s/pmd_block_leaf\(pmd\)$/pmd_sect(pmd)/mg | lpae_hugepage_test
-fdt-wrap | $MMU | s/return room < FDT_FIXED_SIZE - 1 \? room \+ 1 : FDT_FIXED_SIZE;/return (u32)(base + FDT_FIXED_SIZE) > (u32)base ? FDT_FIXED_SIZE : 0;/ | lpae_vma_test
-replace-refused | $MMU | s/^(static void __init sect_write\(.*\n.*\n\{\n)/\$1\tif (pmd_val(*pmd) \&\& sect_output(pmd_val(*pmd)) != sect_output(new))\n\t\treturn;\n/m | lpae_vma_test
-idmap-kept | $MMU | s/^\tclear_boot_idmap\(\);\n//m; s/^(static void __init sect_write\(.*\n.*\n\{\n)/\$1\tif (pmd_val(*pmd) \&\& sect_output(pmd_val(*pmd)) != sect_output(new))\n\t\treturn;\n/m | lpae_vma_test | lpae+split1g
+xn       | $PROC | s/^(ENTRY\(cpu_v7_set_pte_ext\)\n)/\$1\tbic\tpte_hi, pte_hi, #LPAE_HI_BIT(54)\n/m | arm_lpae_ttbr.lpae_set_pte_ext_test lpae_prot_test:xn.exec_from_rw_page_faults lpae_prot_test:xn.exec_from_readonly_page_faults lpae_prot_test:xn.exec_revoked_by_mprotect lpae_prot_test:xn.exec_from_stack_faults lpae_prot_test:xn.exec_next_page_faults boot
+rdonly   | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\tbic\tip, ip, #L_PTE_RDONLY_HI\n/m | arm_lpae_ttbr.lpae_set_pte_ext_test boot
+ap2-kept | $PROC | s/^\tbiceq\tpte_lo, pte_lo, #PTE_AP2.*\n//m | arm_lpae_ttbr.lpae_set_pte_ext_test boot
+clean    | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\torr\tip, ip, #L_PTE_DIRTY_HI\n/m | arm_lpae_ttbr.lpae_set_pte_ext_test lpae_dirty_test:global.shared_clean_page_write_faults_once
+young    | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\torr\tpte_lo, pte_lo, #L_PTE_YOUNG\n/m | lpae_dirty_test:dirty.clear_refs_then_access_is_referenced lpae_dirty_test:dirty.clear_refs_then_write_is_referenced lpae_dirty_test:dirty.ageing_rounds
+asid     | $PROC | s/^\torr\tpgd_hi, pgd_hi, r2, lsl.*\n//m | arm_lpae_ttbr.lpae_ttbr0_user_mm_test boot
+sctlr-z  | $PROC | s/CR_F \| CR_Z \|/CR_F |/ | arm_lpae_audit.audit_cpu_registers
+pgd-leak | $PGD | s/^\tkmem_cache_free\(pgd_cache, pgd\);\n//m | lpae_process_test:proc.fork_exit_no_leak
+pgd-unwind | $PGD | s/^\t\tpgd_free\(mm, pgd\);\n(\t\treturn NULL;)/\$1/m | lpae_process_test:proc.fork_fails_cleanly_at_each_allocation
+pmd-leaf | $HDR | s/pmd_block_leaf\(pmd\)$/pmd_sect(pmd)/mg | arm_lpae_pgtable.pmd_prot_none_block_is_leaf lpae_hugepage_test:thp.prot_none_ksmd_skips_block boot
+sh-outer | $HWDEF | s/^(#define LPAE_SH_INNER\t\t\(ULL\()3/\${1}2/m | arm_lpae_walk.walk_kernel_regions arm_lpae_walk.walk_high_addresses arm_lpae_walk.walk_user_pages arm_lpae_walk.walk_user_block arm_lpae_audit.audit_swapper arm_lpae_audit.audit_user_mm
+pgd-32bit | $TYPES | s/^typedef u64 pgdval_t;/typedef u32 pgdval_t;/m | build
+fdt-wrap | $MMU | s/return room < FDT_FIXED_SIZE - 1 \? room \+ 1 : FDT_FIXED_SIZE;/return (u32)(base + FDT_FIXED_SIZE) > (u32)base ? FDT_FIXED_SIZE : 0;/ | arm_mmu_setup.fdt_window_below_4g
+replace-refused | $MMU | s/^(static void __init sect_write\(.*\n.*\n\{\n)/\$1\tif (pmd_val(*pmd) \&\& sect_output(pmd_val(*pmd)) != sect_output(new))\n\t\treturn;\n/m | arm_mmu_replace.replace_live_section
+idmap-kept | $MMU | s/^\tclear_boot_idmap\(\);\n//m; s/^(static void __init sect_write\(.*\n.*\n\{\n)/\$1\tif (pmd_val(*pmd) \&\& sect_output(pmd_val(*pmd)) != sect_output(new))\n\t\treturn;\n/m | arm_mmu_setup.lowmem_linear_map_exact arm_mmu_replace.replace_live_section boot | lpae+split1g
+user-global | $MMU | s/set_pte_ext\(ptep, pteval, user \? PTE_EXT_NG : 0\);/set_pte_ext(ptep, pteval, 0);/ | arm_lpae_walk.walk_user_pages arm_lpae_audit.audit_user_mm
+user-pxn | $MMU | s/^\t\*user \|= PTE_EXT_PXN;\n//m | arm_lpae_walk.walk_user_pages arm_lpae_walk.walk_user_block arm_lpae_audit.audit_user_mm
+sh-lost  | $MMU | s/^\t\*kern \|= L_PTE_SHARED;\n//m | arm_lpae_walk.walk_kernel_regions arm_lpae_walk.walk_high_addresses arm_lpae_audit.audit_swapper
+ro-writable | $MMU | s/PMD_TYPE_SECT \|\s+L_PMD_SECT_RDONLY \| PMD_SECT_AP2,/PMD_TYPE_SECT,/ | arm_lpae_walk.walk_kernel_regions arm_lpae_audit.audit_swapper
+map-40bit | $MMU | s/map_range\(&req, addr, len, __pfn_to_phys\(md->pfn\)\);/map_range(\&req, addr, len, (u32)__pfn_to_phys(md->pfn));/ | arm_mmu_replace.map_late_40bit_output
 "
 
 die() { printf 'faults: %s\n' "$*" >&2; exit 1; }
@@ -112,7 +123,9 @@ while IFS= read -r line; do
 	wanted "$@" || continue
 	file=$(field "$line" 2)
 	expr=$(field "$line" 3)
-	tests=$(field "$line" 4)
+	cases=$(field "$line" 4)
+	tests=$(printf '%s\n' $cases | sed -n 's/:.*//p' | sort -u | tr '\n' ,)
+	tests=${tests%,}
 	cfg=$(field "$line" 5)
 	cfg=${cfg:-lpae}
 	OUT=$B/kernel/faults/$cfg
@@ -125,11 +138,22 @@ while IFS= read -r line; do
 		die "fault $NAME no longer applies to $file"
 	fi
 	echo "faults: $NAME: $file changed, building"
-	if ! bash harness/build-kernel.sh "$SRC" "$OUT" "$cfg"; then
-		# A fault that does not build proves nothing about the tests.
-		results+=("$NAME: MISSED, the kernel with it does not build")
-		missed=$((missed + 1))
+	if ! bash harness/build-kernel.sh "$SRC" "$OUT" "$cfg" > "$LOGS/$NAME.build" 2>&1; then
 		restore "$file"
+		# Only a fault named for it may stop the build: otherwise it
+		# proves nothing about the tests.
+		if [ "$cases" = build ]; then
+			results+=("$NAME: caught by build ($(grep -m1 'error:' "$LOGS/$NAME.build" | sed 's/.*error: //'))")
+		else
+			results+=("$NAME: MISSED, the kernel with it does not build")
+			missed=$((missed + 1))
+		fi
+		continue
+	fi
+	if [ "$cases" = build ]; then
+		restore "$file"
+		results+=("$NAME: MISSED, the kernel with it builds")
+		missed=$((missed + 1))
 		continue
 	fi
 	restore "$file"
@@ -138,12 +162,12 @@ while IFS= read -r line; do
 		--initrd "$INITRD" --mem 6G --smp 2 --timeout 600 \
 		--label "fault-$NAME-$cfg" --log "$LOGS/$NAME.log" \
 		--append softlockup_panic=1 --append lpae_quick=1 \
-		--append "lpae_tests=$(echo "$tests" | tr ' ' ,)" > "$LOGS/$NAME.out"
-	caught=$(python3 harness/report.py --caught "$LOGS/$NAME.log.json")
-	if [ -n "$caught" ]; then
-		results+=("$NAME: caught: $caught")
+		--append "lpae_tests=${tests:--}" > "$LOGS/$NAME.out"
+	# shellcheck disable=SC2086
+	if verdict=$(python3 harness/report.py --named "$LOGS/$NAME.log.json" $cases); then
+		results+=("$NAME ($cfg): $verdict")
 	else
-		results+=("$NAME: MISSED, every test passed ($LOGS/$NAME.log)")
+		results+=("$NAME ($cfg): $verdict ($LOGS/$NAME.log)")
 		missed=$((missed + 1))
 	fi
 done <<< "$FAULTS"
@@ -155,5 +179,5 @@ done
 echo
 echo "=== make faults ==="
 printf '%s\n' "${results[@]}"
-echo "$missed fault(s) missed"
+echo "$(( ${#results[@]} - missed )) of ${#results[@]} faults caught by their named case(s)"
 [ "$missed" -eq 0 ]

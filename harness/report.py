@@ -6,6 +6,7 @@
             [--check-rc-file RCFILE LOG] [--pytest JUNIT.xml]
             VERDICT.json...
   report.py --caught VERDICT.json
+  report.py --named VERDICT.json CASE...
 
 Prints one line per boot, the failures, and last a line
 "N passed, N failed, N skipped" where every KUnit case, every selftest
@@ -13,7 +14,8 @@ case, every boot's health check, make check and every host-side test
 (pytest, harness/tests) counts once. Exits 1 on any failure.
 With --summary it first prints the memory facts of the (first) boot,
 for `make run`. --caught prints what a boot of make faults failed on:
-its first problem and its failed cases, or nothing.
+its first problem and its failed cases, or nothing; --named whether
+exactly the CASEs failed (suite.case, program:case, or "boot").
 """
 
 import argparse
@@ -103,6 +105,49 @@ def caught(path):
     return "; ".join(v["problems"][:1] + cases)
 
 
+def failed_names(v):
+    """The cases a verdict failed, named as make faults names them:
+    suite.case for KUnit, program:case for selftests, "boot" for any
+    problem of the boot itself; other failures verbatim."""
+    names = set()
+    for f in v["failures"]:
+        if f.startswith("  "):
+            continue
+        where, _, case = f.partition(": ")
+        kind, _, unit = where.partition(" ")
+        if kind == "kunit" and unit != "?":
+            names.add(f"{unit}.{case}")
+        elif kind == "selftest":
+            names.add(f"{unit}:{case}")
+        else:
+            names.add(f)
+    if v["problems"]:
+        names.add("boot")
+    return names
+
+
+def named(path, cases):
+    """Did exactly @cases fail? One line; True if so."""
+    v = load_verdict(path)
+    if v is None:
+        print("MISSED: the boot did not run")
+        return False
+    failed, want = failed_names(v), set(cases)
+    missed, extra = sorted(want - failed), sorted(failed - want)
+    if not missed and not extra:
+        print("caught by " + " ".join(cases))
+        return True
+    out = []
+    if missed:
+        out.append("MISSED: passed " + " ".join(missed))
+    if extra:
+        out.append("MISNAMED: also failed " + " ".join(extra))
+    if "boot" in extra:
+        out.append("(" + v["problems"][0] + ")")
+    print("; ".join(out))
+    return False
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--summary", metavar="VERSION")
@@ -110,11 +155,15 @@ def main():
     ap.add_argument("--check-rc-file", nargs=2, metavar=("RCFILE", "LOG"))
     ap.add_argument("--pytest", metavar="JUNIT")
     ap.add_argument("--caught", metavar="VERDICT")
+    ap.add_argument("--named", metavar="VERDICT",
+                    help="exit 0 if exactly the cases given as arguments failed")
     ap.add_argument("verdicts", nargs="*")
     args = ap.parse_args()
     if args.caught:
         print(caught(args.caught))
         return 0
+    if args.named:
+        return 0 if named(args.named, args.verdicts) else 1
     version, failed_builds = args.summary, args.failed_builds
     verdicts = []
     for path in args.verdicts:

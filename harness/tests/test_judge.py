@@ -206,3 +206,43 @@ def test_load_verdict(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{")
     assert judge.load_verdict(str(bad)) is None
+
+
+LATE_KTAP = """\
+[    9.000000] KTAP version 1
+[    9.000001] 1..1
+[    9.000002]     KTAP version 1
+[    9.000003]     # Subtest: arm_lpae_walk
+[    9.000004]     1..2
+[    9.000005]     ok 1 walk_kernel_regions
+[    9.000006]     ok 2 walk_user_pages
+[    9.000007] ok 5 arm_lpae_walk
+"""
+
+
+def with_late_suites(lines, text=LATE_KTAP):
+    """The log with a second KTAP document (suites run by /init) added
+    just before the selftests."""
+    at = next(i for i, line in enumerate(lines) if "LPAE-SELFTEST-BEGIN" in line)
+    return lines[:at] + text.splitlines(keepends=True) + lines[at:]
+
+
+def test_second_ktap_document_counts(passing):
+    v = judge.judge(with_late_suites(passing))
+    assert judge.passed(v), v["problems"] + v["failures"]
+    assert v["kunit"]["pass"] == KUNIT["pass"] + 2
+
+
+def test_second_ktap_document_missing_suite(passing):
+    text = LATE_KTAP.replace("1..1\n", "1..2\n")
+    v = judge.judge(with_late_suites(passing, text))
+    assert not judge.passed(v)
+    assert "kunit: KTAP plan 1..2 but 1 suite result(s)" in v["failures"]
+
+
+def test_second_ktap_document_failed_case(passing):
+    text = LATE_KTAP.replace("    ok 2 walk_user_pages", "    not ok 2 walk_user_pages")
+    text = text.replace("ok 5 arm_lpae_walk", "not ok 5 arm_lpae_walk")
+    v = judge.judge(with_late_suites(passing, text))
+    assert not judge.passed(v)
+    assert v["kunit"]["fail"] == 1

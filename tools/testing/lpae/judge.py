@@ -108,6 +108,15 @@ class Judge:
             self.fail(f"kunit {suite['name']}", f"KTAP plan 1..{suite['plan']}"
                       f" but {suite['results']} result(s)")
 
+    def end_document(self):
+        """Check the KTAP document read so far against its plan."""
+        if (self.suite is None and self.kunit_plan is not None
+                and self.kunit_plan != self.kunit_suites):
+            self.kunit["fail"] += 1
+            self.failures.append(f"kunit: KTAP plan 1..{self.kunit_plan} "
+                                 f"but {self.kunit_suites} suite result(s)")
+        self.kunit_plan, self.kunit_suites = None, 0
+
     def feed(self, raw):
         line = strip(raw)
         if line.lstrip().startswith("#") and "# Subtest:" not in line:
@@ -135,6 +144,10 @@ class Judge:
                 self.phase = "done"
             elif key == "LPAE-INIT":
                 self.phase = "/init"
+            return
+        if line == "KTAP version 1" and self.section is None:
+            # A new top-level KTAP document: the suites run after boot.
+            self.end_document()
             return
         m = re.match(r"\s*# Subtest: (\S+)", line)
         if m and self.section is None:

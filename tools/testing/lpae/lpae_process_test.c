@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
@@ -447,6 +448,109 @@ TEST_F_TIMEOUT(proc, fork_fails_cleanly_when_pgd_alloc_fails, 300)
 		}
 		free(log);
 		lpae_klog_close(&klog);
+	}
+}
+
+/*
+ * The PGD objects alive, exactly: shrinking the cache first moves the
+ * per-CPU slabs back to the node lists, where "objects" counts the ones
+ * in use.
+ */
+static long long pgd_live_objects(void)
+{
+	lpae_write_str(PGD_CACHE_SYSFS "/shrink", "1");
+	return lpae_read_ll(PGD_CACHE_SYSFS "/objects");
+}
+
+/*
+ * Which allocations fail-nth may fail: the PGD object (failslab limited
+ * to pgd_lpae, as above) and lowmem page allocations of any order, the
+ * tables pgd_alloc() adds among them. User pages and HIGHPTE tables are
+ * highmem and stay exempt, so the parent's copy-on-write faults after
+ * fork() never consume a pending failure.
+ */
+static int nth_scope(int on)
+{
+	const char *fs = DEBUGFS "failslab", *fp = DEBUGFS "fail_page_alloc";
+	int err = 0;
+
+	err |= inject_set(fs, "cache-filter", on ? "Y" : "N");
+	err |= inject_set(fs, "ignore-gfp-wait", on ? "N" : "Y");
+	err |= inject_set(fp, "ignore-gfp-wait", on ? "N" : "Y");
+	err |= inject_set(fp, "ignore-gfp-highmem", "Y");
+	err |= inject_set(fp, "min-order", on ? "0" : "1");
+	return err;
+}
+
+#define NTH_MAX		64
+
+/*
+ * fork() failing at each allocation in turn (fail-nth: the nth
+ * allocation that reaches a fault-injection point in this task fails):
+ * the PGD, then the tables pgd_alloc() adds after it. Random failures
+ * rarely hit the second step; this walk hits every step once. Every
+ * failure must unwind: no PGD object is left behind.
+ */
+TEST_F_TIMEOUT(proc, fork_fails_cleanly_at_each_allocation, 120)
+{
+	int nth_fd, n, enomem = 0, other = 0, ok = 0, tries;
+	long long before, after = 0;
+	char buf[16];
+
+	if (access(PGD_CACHE_SYSFS, F_OK))
+		SKIP(return, "no pgd_lpae cache: classic PGDs are pages");
+	if (geteuid() || access(DEBUGFS "fail_page_alloc", W_OK))
+		SKIP(return, "needs root and fail_page_alloc in debugfs");
+	ASSERT_EQ(1, lpae_read_ll(PGD_CACHE_SYSFS "/failslab")) {
+		TH_LOG("run_qemu.py boots with slub_debug=A,pgd_lpae");
+	}
+	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	ASSERT_LE(0, nth_fd);
+	ASSERT_EQ(0, lpae_pin_cpu(0));
+	ASSERT_EQ(0, nth_scope(1));
+	before = pgd_live_objects();
+
+	for (n = 1; n <= NTH_MAX; n++) {
+		pid_t pid;
+		int len = snprintf(buf, sizeof(buf), "%d", n);
+
+		ASSERT_EQ(len, pwrite(nth_fd, buf, len, 0));
+		pid = fork();
+		if (pid == 0)
+			_exit(0);
+		len = pread(nth_fd, buf, sizeof(buf) - 1, 0);
+		pwrite(nth_fd, "0", 1, 0);
+		buf[len > 0 ? len : 0] = '\0';
+		if (pid > 0) {
+			waitpid(pid, NULL, 0);
+			ok++;
+		} else if (errno == ENOMEM) {
+			enomem++;
+		} else {
+			other++;
+		}
+		/* Not consumed: fork() made fewer allocations than n. */
+		if (atoi(buf) > 0)
+			break;
+	}
+	nth_scope(0);
+	close(nth_fd);
+
+	for (tries = 0; tries < SETTLE_SECONDS; tries++) {
+		after = pgd_live_objects();
+		if (after <= before)
+			break;
+		sleep(1);
+	}
+	ksft_print_msg("fork() failed at each of %d allocations: %d ENOMEM, %d ok, %d other; pgd_lpae objects %lld -> %lld\n",
+		       n - 1, enomem, ok, other, before, after);
+	EXPECT_LT(n, NTH_MAX + 1) {
+		TH_LOG("fork() made more than %d allocations", NTH_MAX);
+	}
+	EXPECT_GT(enomem, 1);
+	EXPECT_EQ(0, other);
+	EXPECT_LE(after, before) {
+		TH_LOG("%lld PGD objects leaked", after - before);
 	}
 }
 

@@ -254,10 +254,37 @@ static void __init replace_table_with_section(struct kunit *test)
 	replace_mm_put(mm);
 }
 
+#ifdef CONFIG_ARM_LPAE
+/*
+ * Output addresses at the top of the 40-bit range keep every bit through
+ * create_mapping_late(), as a section and as pages: nothing in the
+ * mapper may hold a physical address in 32 bits. Nothing is there; the
+ * mm is never live.
+ */
+static void __init map_late_40bit_output(struct kunit *test)
+{
+	struct mm_struct *mm = replace_mm(test);
+	phys_addr_t top = (phys_addr_t)(BIT_ULL(40) - SZ_2M);
+
+	map_late(mm, REPLACE_VA, top, SZ_2M);
+	expect_maps(test, mm, REPLACE_VA, top, SZ_2M);
+	replace_mm_put(mm);
+
+	mm = replace_mm(test);
+	map_late(mm, REPLACE_VA + PAGE_SIZE, top + SZ_1M, 2 * PAGE_SIZE);
+	expect_maps(test, mm, REPLACE_VA + PAGE_SIZE, top + SZ_1M,
+		    2 * PAGE_SIZE);
+	replace_mm_put(mm);
+}
+#endif
+
 static struct kunit_case __refdata replace_cases[] = {
 	KUNIT_CASE(replace_live_section),
 	KUNIT_CASE(replace_live_page),
 	KUNIT_CASE(replace_table_with_section),
+#ifdef CONFIG_ARM_LPAE
+	KUNIT_CASE(map_late_40bit_output),
+#endif
 	{}
 };
 
