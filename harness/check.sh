@@ -19,6 +19,9 @@
 # 5. No right shift of a constant by 32 or more in our assembly: an
 #    assembler built for a 32-bit host evaluates (1 << 57) >> 32 as 0.
 #    High-word masks come from LPAE_HI_BIT() (pgtable-3level-hwdef.h).
+# 6. Every store to a table entry in our C files is followed by
+#    flush_pmd_entry() or clean_pmd_entry() (harness/table_stores.py):
+#    no boot under QEMU can show one missing.
 #
 # A warning counts against us when it is reported in one of our files;
 # warnings in base files are listed but do not fail the check. The summary
@@ -207,12 +210,24 @@ run_asm_shifts() {
 	done
 }
 
+# --- 6. table stores without cache maintenance ---------------------------
+
+run_table_stores() {
+	local f files=()
+	for f in $(owned '\.[ch]$'); do
+		files+=("$SRC/$f")
+	done
+	python3 "$REPO/harness/table_stores.py" "${files[@]}" |
+		sed "s|^$SRC/||" > "$CHK/table-stores.txt"
+}
+
 summary() {
-	local w1 w1b sp spb kd as
+	local w1 w1b sp spb kd as ts
 	w1=$(count "$CHK/w1-ours.txt"); w1b=$(count "$CHK/w1-base.txt")
 	sp=$(count "$CHK/sparse-ours.txt"); spb=$(count "$CHK/sparse-base.txt")
 	kd=$(count "$CHK/kerneldoc.txt")
 	as=$(count "$CHK/asm-shifts.txt")
+	ts=$(count "$CHK/table-stores.txt")
 	printf 'checkpatch --strict: %d patches: %d errors, %d warnings, %d checks; %d accepted, %d not\n' \
 		"$CP_PATCHES" "$CP_ERR" "$CP_WARN" "$CP_CHECK" "$CP_OK" "$CP_BAD"
 	printf 'W=1 (%s): %d warnings in our files (%d in base files)\n' \
@@ -221,8 +236,9 @@ summary() {
 		"$CONFIGS" "$sp" "$spb"
 	printf 'kernel-doc -none: %d warnings in %d files\n' "$kd" "$KD_FILES"
 	printf 'assembly shifts of 64-bit constants: %d\n' "$as"
+	printf 'table stores without flush_pmd_entry/clean_pmd_entry: %d\n' "$ts"
 	[ "$BUILD_FAIL" = 0 ] || printf 'builds failed: %d\n' "$BUILD_FAIL"
-	PROBLEMS=$((CP_BAD + w1 + sp + kd + as + BUILD_FAIL))
+	PROBLEMS=$((CP_BAD + w1 + sp + kd + as + ts + BUILD_FAIL))
 	printf 'result: %s\n' "$([ $PROBLEMS = 0 ] && echo PASS || echo "FAIL ($PROBLEMS problems)")"
 }
 
@@ -247,6 +263,7 @@ main() {
 	run_builds
 	run_kerneldoc
 	run_asm_shifts
+	run_table_stores
 	accepted > "$CHK/accepted.txt"
 	section "checkpatch findings accepted (harness/check-justified.txt):" \
 		"$CHK/accepted.txt"
@@ -258,6 +275,8 @@ main() {
 	section "kernel-doc warnings:" "$CHK/kerneldoc.txt"
 	section "assembly shifts of 64-bit constants (use LPAE_HI_BIT()):" \
 		"$CHK/asm-shifts.txt"
+	section "table stores without cache maintenance:" \
+		"$CHK/table-stores.txt"
 	echo
 	echo "=== make check ($(( $(date +%s) - start ))s) ==="
 	summary > "$CHK/summary.txt"

@@ -25,7 +25,7 @@ BE_INITRD=$B/initramfs/be.cpio.gz
 # device tree. Words that start with "@" are the harness's, not the
 # kernel's: "@be" boots with the big-endian initramfs (one /init that
 # prints and powers off; Debian has no big-endian ARM user space), so
-# that boot ends after KUnit; "@min=K,S" sets the fewest KUnit and
+# that boot ends after the boot-time KUnit suites (not the late ones); "@min=K,S" sets the fewest KUnit and
 # selftest results the boot must report, for boots that MINIMUMS below
 # does not describe.
 #
@@ -52,13 +52,13 @@ classic-1G       classic       1G    2 $A15 $Q
 lpae-split2g-6G  lpae+split2g  6G    2 $A15 $Q
 lpae-split1g-6G-up lpae+split1g 6G   1 $A15 $Q
 lpae-3G-up       lpae          3G    1 $A15 $Q $LAYOUT
-lpae-6G-ioremap  lpae          6G    2 $A15 $Q $LAYOUT mem=3G ioremap_kunit.phys=0x180000000
+lpae-6G-ioremap  lpae          6G    2 $A15 $Q $LAYOUT mem=3G ioremap_kunit.phys=0x180000000 lpae_walk_kunit.wc_phys=0x180000000
 lpae-4097M       lpae          4097M 2 $A15 $Q $LAYOUT
 classic-1G-a9    classic       1G    2 $A9 $Q $LAYOUT
 lpae-up-thumb2-6G lpae+up      6G    1 $A15_UP $Q
 classic-up-1G    classic+up    1G    1 $A15_UP $Q $LAYOUT
 lpae-be-6G       lpae+be       6G    2 $A15 @be @min=80,0
-lpae-virt-a7-hotplug lpae      6G    2 $VIRT_A7 $Q @min=80,6 lpae_hotplug=1 lpae_tests=lpae_hotplug_test,lpae_process_test
+lpae-virt-a7-hotplug lpae      6G    2 $VIRT_A7 $Q @min=90,6 lpae_hotplug=1 lpae_tests=lpae_hotplug_test,lpae_process_test
 "
 EXTENDED_MATRIX="
 lpae-16G         lpae          16G   2 $A15 $Q
@@ -71,8 +71,8 @@ lpae-16G         lpae          16G   2 $A15 $Q
 # runs only the $LAYOUT programs.
 #   configuration  programs  KUnit  selftests
 MINIMUMS="
-    lpae*          all       80     66
-    lpae*          layout    80     60
+    lpae*          all       90     66
+    lpae*          layout    90     60
     classic*       all       3      66
     classic*       layout    3      60
 "

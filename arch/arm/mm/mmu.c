@@ -928,6 +928,10 @@ static void __init break_before_make(const struct map_req *req,
 		local_flush_tlb_kernel_range(start, end);
 }
 
+/*
+ * Store one section entry, moving a live one with break-before-make. The
+ * caller, write_sections(), flushes the stored line for the walker once.
+ */
 static void __init sect_write(pmd_t *pmd, pmdval_t new, unsigned long addr,
 			      const struct map_req *req)
 {

@@ -542,8 +542,9 @@ TEST_F_TIMEOUT(proc, fork_fails_cleanly_at_each_allocation, 120)
 			break;
 		sleep(1);
 	}
-	ksft_print_msg("fork() failed at each of %d allocations: %d ENOMEM, %d ok, %d other; pgd_lpae objects %lld -> %lld\n",
-		       n - 1, enomem, ok, other, before, after);
+	ksft_print_msg("fork() failed at its allocations 1-%d: %d ENOMEM, %d ok, %d other\n",
+		       n - 1, enomem, ok, other);
+	ksft_print_msg("pgd_lpae objects %lld -> %lld\n", before, after);
 	EXPECT_LT(n, NTH_MAX + 1) {
 		TH_LOG("fork() made more than %d allocations", NTH_MAX);
 	}

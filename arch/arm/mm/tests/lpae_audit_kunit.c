@@ -73,8 +73,6 @@ struct audit {
 	unsigned int broken[NR_RULES];
 };
 
-extern char __start_rodata_section_aligned[];
-
 static bool overlaps(unsigned long va, unsigned long size, unsigned long start,
 		     unsigned long end)
 {
@@ -138,7 +136,7 @@ static bool output_ok(u8 attr, u64 pa, unsigned long size)
 static void audit_leaf(struct audit *a, unsigned long va, int level, u64 d,
 		       u64 tattrs)
 {
-	unsigned long size = BIT(LVL_SHIFT(level));
+	unsigned long size = BIT(lvl_shift(level));
 	struct lpae_leaf leaf = {
 		.desc = d, .level = level, .table = tattrs,
 		.pa = d & D_OA & ~(u64)(size - 1),
@@ -169,8 +167,8 @@ static void audit_table(struct audit *a, const u64 *table, int level,
 {
 	unsigned int i;
 
-	for (i = 0; i < LVL_ENTRIES(level); i++) {
-		unsigned long va = base + ((unsigned long)i << LVL_SHIFT(level));
+	for (i = 0; i < lvl_entries(level); i++) {
+		unsigned long va = base + ((unsigned long)i << lvl_shift(level));
 		u64 d = READ_ONCE(table[i]);
 		u64 *next;
 

@@ -23,7 +23,7 @@
 
 static u64 lpae_table_next(u64 desc, unsigned long va, int level)
 {
-	unsigned int idx = (va >> LVL_SHIFT(level)) & (LVL_ENTRIES(level) - 1);
+	unsigned int idx = (va >> lvl_shift(level)) & (lvl_entries(level) - 1);
 	struct page *page = pfn_to_page(PHYS_PFN(desc & D_OA));
 	u64 *table = kmap_local_page(page);
 	u64 next = READ_ONCE(table[idx]);
@@ -47,12 +47,12 @@ static u64 lpae_table_next(u64 desc, unsigned long va, int level)
 bool lpae_sw_walk(struct mm_struct *mm, unsigned long va,
 		  struct lpae_leaf *leaf)
 {
-	u64 desc = READ_ONCE(((u64 *)mm->pgd)[va >> LVL_SHIFT(1)]);
+	u64 desc = READ_ONCE(((u64 *)mm->pgd)[va >> lvl_shift(1)]);
 	int level = 1;
 
 	memset(leaf, 0, sizeof(*leaf));
 	while (desc & D_VALID) {
-		u64 low = (u64)va & (BIT_ULL(LVL_SHIFT(level)) - 1);
+		u64 low = (u64)va & (BIT_ULL(lvl_shift(level)) - 1);
 
 		if (level == 3 || !(desc & D_TABLE)) {
 			/* A level 3 entry with bit 1 clear is reserved. */
@@ -60,7 +60,7 @@ bool lpae_sw_walk(struct mm_struct *mm, unsigned long va,
 				return false;
 			leaf->desc = desc;
 			leaf->level = level;
-			leaf->pa = (desc & D_OA & ~(BIT_ULL(LVL_SHIFT(level)) - 1)) | low;
+			leaf->pa = (desc & D_OA & ~(BIT_ULL(lvl_shift(level)) - 1)) | low;
 			return true;
 		}
 		leaf->table |= desc & D_TABLE_ATTRS;

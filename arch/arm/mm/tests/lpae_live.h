@@ -38,9 +38,17 @@ struct mm_struct;
 
 #define SH_INNER	3
 
-/* Levels and the bytes one entry of each maps */
-#define LVL_SHIFT(l)	((l) == 1 ? 30 : (l) == 2 ? 21 : 12)
-#define LVL_ENTRIES(l)	((l) == 1 ? 4 : 512)
+/* Input address bits one entry of level 1, 2 or 3 maps */
+static inline unsigned int lvl_shift(int level)
+{
+	return level == 1 ? 30 : level == 2 ? 21 : 12;
+}
+
+/* Entries of a table of that level: 4 at level 1 with T0SZ = 0 */
+static inline unsigned int lvl_entries(int level)
+{
+	return level == 1 ? 4 : 512;
+}
 
 /* MAIR attribute bytes (B4.1 "MAIR0 and MAIR1") */
 #define ATTR_SO		0x00
@@ -71,6 +79,9 @@ bool lpae_leaf_pl0_exec(const struct lpae_leaf *leaf);
 struct mm_struct *lpae_test_mm_get(void);
 void lpae_test_mm_put(struct mm_struct *mm);
 unsigned long lpae_test_mmap(unsigned long len, unsigned long prot);
+
+/* Where rodata becomes execute-never (arch/arm/kernel/vmlinux.lds.S) */
+extern char __start_rodata_section_aligned[];
 
 extern struct kunit_suite arm_lpae_walk_suite;
 extern struct kunit_suite arm_lpae_audit_suite;

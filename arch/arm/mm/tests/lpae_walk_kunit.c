@@ -269,8 +269,6 @@ static void walk_check(struct kunit *test, const struct walk_expect *e)
 	check_perms(test, e, &leaf, par);
 }
 
-extern char __start_rodata_section_aligned[];
-
 static u32 walk_data_word = 1;
 static u32 walk_bss_word;
 
