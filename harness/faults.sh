@@ -33,23 +33,26 @@ TYPES=arch/arm/include/asm/pgtable-3level-types.h
 HWDEF=arch/arm/include/asm/pgtable-3level-hwdef.h
 PGD=arch/arm/mm/pgd.c
 
-# name | file | perl substitution (must change the file) | the cases
+# name | file | perl substitution (must change the file; write a "|" in
+#   it as \x7c) | the cases
 #   that must fail, and no others [| configuration, lpae when absent]
 # A case is suite.case (KUnit), program:case (a selftest: the boot runs
 # the programs named), "boot" (the boot's own check: a panic, a W+X
-# failure, a warning) or "build" (a static_assert refuses the kernel).
+# failure, a warning), "build" (a static_assert refuses the kernel) or
+# "check:table-stores" (harness/table_stores.py, which make check runs,
+# rejects the file: nothing is built or booted).
 # The boot is 6 GiB, two CPUs, lpae_quick=1; the configuration sets the
 # split and the CPU count. A fault that livelocks the guest (ap2-kept)
 # ends in a soft lockup panic rather than the boot timeout: the boots get
 # softlockup_panic=1.
 FAULTS="
-xn       | $PROC | s/^(ENTRY\(cpu_v7_set_pte_ext\)\n)/\$1\tbic\tpte_hi, pte_hi, #LPAE_HI_BIT(54)\n/m | arm_lpae_ttbr.lpae_set_pte_ext_test lpae_prot_test:xn.exec_from_rw_page_faults lpae_prot_test:xn.exec_from_readonly_page_faults lpae_prot_test:xn.exec_revoked_by_mprotect lpae_prot_test:xn.exec_from_stack_faults lpae_prot_test:xn.exec_next_page_faults boot
+xn       | $PROC | s/^(ENTRY\(cpu_v7_set_pte_ext\)\n)/\$1\tbic\tpte_hi, pte_hi, #LPAE_HI_BIT(54)\n/m | arm_lpae_ttbr.lpae_set_pte_ext_test arm_lpae_walk.walk_kernel_regions arm_lpae_walk.walk_high_addresses arm_lpae_walk.walk_user_pages arm_lpae_audit.audit_swapper lpae_prot_test:xn.exec_from_rw_page_faults lpae_prot_test:xn.exec_from_readonly_page_faults lpae_prot_test:xn.exec_revoked_by_mprotect lpae_prot_test:xn.exec_from_stack_faults lpae_prot_test:xn.exec_next_page_faults boot
 rdonly   | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\tbic\tip, ip, #L_PTE_RDONLY_HI\n/m | arm_lpae_ttbr.lpae_set_pte_ext_test boot
 ap2-kept | $PROC | s/^\tbiceq\tpte_lo, pte_lo, #PTE_AP2.*\n//m | arm_lpae_ttbr.lpae_set_pte_ext_test boot
-clean    | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\torr\tip, ip, #L_PTE_DIRTY_HI\n/m | arm_lpae_ttbr.lpae_set_pte_ext_test lpae_dirty_test:global.shared_clean_page_write_faults_once
+clean    | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\torr\tip, ip, #L_PTE_DIRTY_HI\n/m | arm_lpae_ttbr.lpae_set_pte_ext_test lpae_dirty_test:dirty.clean_page_write_faults_once lpae_dirty_test:global.shared_clean_page_write_faults_once
 young    | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\torr\tpte_lo, pte_lo, #L_PTE_YOUNG\n/m | lpae_dirty_test:dirty.clear_refs_then_access_is_referenced lpae_dirty_test:dirty.clear_refs_then_write_is_referenced lpae_dirty_test:dirty.ageing_rounds
 asid     | $PROC | s/^\torr\tpgd_hi, pgd_hi, r2, lsl.*\n//m | arm_lpae_ttbr.lpae_ttbr0_user_mm_test boot
-sctlr-z  | $PROC | s/CR_F \| CR_Z \|/CR_F |/ | arm_lpae_audit.audit_cpu_registers
+sctlr-z  | $PROC | s/CR_F \x7c CR_Z \x7c/CR_F \x7c/ | arm_lpae_audit.audit_cpu_registers
 pgd-leak | $PGD | s/^\tkmem_cache_free\(pgd_cache, pgd\);\n//m | lpae_process_test:proc.fork_exit_no_leak
 pgd-unwind | $PGD | s/^\t\tpgd_free\(mm, pgd\);\n(\t\treturn NULL;)/\$1/m | lpae_process_test:proc.fork_fails_cleanly_at_each_allocation
 pmd-leaf | $HDR | s/pmd_block_leaf\(pmd\)$/pmd_sect(pmd)/mg | arm_lpae_pgtable.pmd_prot_none_block_is_leaf lpae_hugepage_test:thp.prot_none_ksmd_skips_block boot
@@ -59,9 +62,10 @@ fdt-wrap | $MMU | s/return room < FDT_FIXED_SIZE - 1 \? room \+ 1 : FDT_FIXED_SI
 replace-refused | $MMU | s/^(static void __init sect_write\(.*\n.*\n\{\n)/\$1\tif (pmd_val(*pmd) \&\& sect_output(pmd_val(*pmd)) != sect_output(new))\n\t\treturn;\n/m | arm_mmu_replace.replace_live_section
 idmap-kept | $MMU | s/^\tclear_boot_idmap\(\);\n//m; s/^(static void __init sect_write\(.*\n.*\n\{\n)/\$1\tif (pmd_val(*pmd) \&\& sect_output(pmd_val(*pmd)) != sect_output(new))\n\t\treturn;\n/m | arm_mmu_setup.lowmem_linear_map_exact arm_mmu_replace.replace_live_section boot | lpae+split1g
 user-global | $MMU | s/set_pte_ext\(ptep, pteval, user \? PTE_EXT_NG : 0\);/set_pte_ext(ptep, pteval, 0);/ | arm_lpae_walk.walk_user_pages arm_lpae_audit.audit_user_mm
-user-pxn | $MMU | s/^\t\*user \|= PTE_EXT_PXN;\n//m | arm_lpae_walk.walk_user_pages arm_lpae_walk.walk_user_block arm_lpae_audit.audit_user_mm
-sh-lost  | $MMU | s/^\t\*kern \|= L_PTE_SHARED;\n//m | arm_lpae_walk.walk_kernel_regions arm_lpae_walk.walk_high_addresses arm_lpae_audit.audit_swapper
-ro-writable | $MMU | s/PMD_TYPE_SECT \|\s+L_PMD_SECT_RDONLY \| PMD_SECT_AP2,/PMD_TYPE_SECT,/ | arm_lpae_walk.walk_kernel_regions arm_lpae_audit.audit_swapper
+user-pxn | $MMU | s/^\t\*user \x7c= PTE_EXT_PXN;\n//m | arm_lpae_walk.walk_user_pages arm_lpae_walk.walk_user_block arm_lpae_audit.audit_user_mm
+sh-lost  | $MMU | s/^\t\*kern \x7c= L_PTE_SHARED;\n//m | arm_lpae_walk.walk_kernel_regions arm_lpae_walk.walk_high_addresses arm_lpae_audit.audit_swapper
+ro-writable | $MMU | s/PMD_TYPE_SECT \x7c\s+L_PMD_SECT_RDONLY \x7c PMD_SECT_AP2,/PMD_TYPE_SECT,/ | arm_lpae_walk.walk_kernel_regions arm_lpae_audit.audit_swapper
+flush-missing | $HDR | s/^(\t\*pmdp = pmd_to_hw\(pmd\);\n)\tflush_pmd_entry\(pmdp\);\n/\$1/m | check:table-stores
 map-40bit | $MMU | s/map_range\(&req, addr, len, __pfn_to_phys\(md->pfn\)\);/map_range(\&req, addr, len, (u32)__pfn_to_phys(md->pfn));/ | arm_mmu_replace.map_late_40bit_output
 "
 
@@ -114,6 +118,16 @@ rm -rf "$PRISTINE" "$LOGS"
 mkdir -p "$LOGS"
 trap 'rm -rf "$PRISTINE"' EXIT
 
+# Every edit must still apply: find out now, not after half the builds.
+while IFS= read -r line; do
+	[ -n "$line" ] || continue
+	NAME=$(field "$line" 1)
+	wanted "$@" || continue
+	file=$(field "$line" 2)
+	perl -0pe "$(field "$line" 3)" "$SRC/$file" | cmp -s - "$SRC/$file" &&
+		die "fault $NAME no longer applies to $file"
+done <<< "$FAULTS"
+
 missed=0
 results=()
 built=""
@@ -136,6 +150,16 @@ while IFS= read -r line; do
 	if ! inject "$file" "$expr"; then
 		restore "$file"
 		die "fault $NAME no longer applies to $file"
+	fi
+	if [ "$cases" = check:table-stores ]; then
+		if out=$(python3 harness/table_stores.py "$SRC/$file"); then
+			results+=("$NAME: MISSED by check:table-stores")
+			missed=$((missed + 1))
+		else
+			results+=("$NAME: caught by check:table-stores (${out##*/})")
+		fi
+		restore "$file"
+		continue
 	fi
 	echo "faults: $NAME: $file changed, building"
 	if ! bash harness/build-kernel.sh "$SRC" "$OUT" "$cfg" > "$LOGS/$NAME.build" 2>&1; then

@@ -57,7 +57,7 @@ lpae-4097M       lpae          4097M 2 $A15 $Q $LAYOUT
 classic-1G-a9    classic       1G    2 $A9 $Q $LAYOUT
 lpae-up-thumb2-6G lpae+up      6G    1 $A15_UP $Q
 classic-up-1G    classic+up    1G    1 $A15_UP $Q $LAYOUT
-lpae-be-6G       lpae+be       6G    2 $A15 @be @min=80,0
+lpae-be-6G       lpae+be       6G    2 $A15 @be @min=90,0
 lpae-virt-a7-hotplug lpae      6G    2 $VIRT_A7 $Q @min=90,6 lpae_hotplug=1 lpae_tests=lpae_hotplug_test,lpae_process_test
 "
 EXTENDED_MATRIX="
