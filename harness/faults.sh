@@ -53,14 +53,14 @@ clean    | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\torr\tip, ip, #L_PTE_DIRTY_HI\
 young    | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\torr\tpte_lo, pte_lo, #L_PTE_YOUNG\n/m | lpae_dirty_test:dirty.clear_refs_then_access_is_referenced lpae_dirty_test:dirty.clear_refs_then_write_is_referenced lpae_dirty_test:dirty.ageing_rounds
 asid     | $PROC | s/^\torr\tpgd_hi, pgd_hi, r2, lsl.*\n//m | arm_lpae_ttbr.lpae_ttbr0_user_mm_test boot
 sctlr-z  | $PROC | s/CR_F \x7c CR_Z \x7c/CR_F \x7c/ | arm_lpae_audit.audit_cpu_registers
-pgd-leak | $PGD | s/^\tkmem_cache_free\(pgd_cache, pgd\);\n//m | lpae_process_test:proc.fork_exit_no_leak
+pgd-leak | $PGD | s/^\tkmem_cache_free\(pgd_cache, pgd\);\n//m | lpae_process_test:proc.fork_exit_no_leak lpae_process_test:proc.fork_fails_cleanly_at_each_allocation
 pgd-unwind | $PGD | s/^\t\tpgd_free\(mm, pgd\);\n(\t\treturn NULL;)/\$1/m | lpae_process_test:proc.fork_fails_cleanly_at_each_allocation
 pmd-leaf | $HDR | s/pmd_block_leaf\(pmd\)$/pmd_sect(pmd)/mg | arm_lpae_pgtable.pmd_prot_none_block_is_leaf lpae_hugepage_test:thp.prot_none_ksmd_skips_block boot
-sh-outer | $HWDEF | s/^(#define LPAE_SH_INNER\t\t\(ULL\()3/\${1}2/m | arm_lpae_walk.walk_kernel_regions arm_lpae_walk.walk_high_addresses arm_lpae_walk.walk_user_pages arm_lpae_walk.walk_user_block arm_lpae_audit.audit_swapper arm_lpae_audit.audit_user_mm
+sh-outer | $HWDEF | s/^(#define LPAE_SH_INNER\t\t\(ULL\()3/\${1}2/m | build
 pgd-32bit | $TYPES | s/^typedef u64 pgdval_t;/typedef u32 pgdval_t;/m | build
 fdt-wrap | $MMU | s/return room < FDT_FIXED_SIZE - 1 \? room \+ 1 : FDT_FIXED_SIZE;/return (u32)(base + FDT_FIXED_SIZE) > (u32)base ? FDT_FIXED_SIZE : 0;/ | arm_mmu_setup.fdt_window_below_4g
 replace-refused | $MMU | s/^(static void __init sect_write\(.*\n.*\n\{\n)/\$1\tif (pmd_val(*pmd) \&\& sect_output(pmd_val(*pmd)) != sect_output(new))\n\t\treturn;\n/m | arm_mmu_replace.replace_live_section
-idmap-kept | $MMU | s/^\tclear_boot_idmap\(\);\n//m; s/^(static void __init sect_write\(.*\n.*\n\{\n)/\$1\tif (pmd_val(*pmd) \&\& sect_output(pmd_val(*pmd)) != sect_output(new))\n\t\treturn;\n/m | arm_mmu_setup.lowmem_linear_map_exact arm_mmu_replace.replace_live_section boot | lpae+split1g
+idmap-kept | $MMU | s/^\tclear_boot_idmap\(\);\n//m; s/^(static void __init sect_write\(.*\n.*\n\{\n)/\$1\tif (pmd_val(*pmd) \&\& sect_output(pmd_val(*pmd)) != sect_output(new))\n\t\treturn;\n/m | arm_mmu_setup.lowmem_linear_map_exact arm_mmu_replace.replace_live_section arm_lpae_audit.audit_swapper boot | lpae+split1g
 user-global | $MMU | s/set_pte_ext\(ptep, pteval, user \? PTE_EXT_NG : 0\);/set_pte_ext(ptep, pteval, 0);/ | arm_lpae_walk.walk_user_pages arm_lpae_audit.audit_user_mm
 user-pxn | $MMU | s/^\t\*user \x7c= PTE_EXT_PXN;\n//m | arm_lpae_walk.walk_user_pages arm_lpae_walk.walk_user_block arm_lpae_audit.audit_user_mm
 sh-lost  | $MMU | s/^\t\*kern \x7c= L_PTE_SHARED;\n//m | arm_lpae_walk.walk_kernel_regions arm_lpae_walk.walk_high_addresses arm_lpae_audit.audit_swapper
