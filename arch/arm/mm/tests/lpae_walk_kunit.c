@@ -364,7 +364,7 @@ static void walk_high_addresses(struct kunit *test)
 
 	/* Device memory is never read speculatively: nothing need be there. */
 	io = ioremap(WALK_TOP_PAGE, PAGE_SIZE);
-	KUNIT_ASSERT_NOT_NULL(test, io);
+	KUNIT_ASSERT_TRUE_MSG(test, io, "ioremap(%#llx) failed", WALK_TOP_PAGE);
 	e.region = "ioremap>4G";
 	e.va = (unsigned long)io;
 	e.pa = WALK_TOP_PAGE;
@@ -377,7 +377,7 @@ static void walk_high_addresses(struct kunit *test)
 		return;
 	}
 	io = ioremap_wc(walk_wc_phys, PAGE_SIZE);
-	KUNIT_ASSERT_NOT_NULL(test, io);
+	KUNIT_ASSERT_TRUE_MSG(test, io, "ioremap_wc(%#llx) failed", walk_wc_phys);
 	e.region = "ioremap_wc>4G";
 	e.va = (unsigned long)io;
 	e.pa = walk_wc_phys;
