@@ -70,6 +70,7 @@ struct audit {
 	bool user;		/* a user address space: nG expected */
 	unsigned long last;	/* last virtual address audited */
 	unsigned int count[NR_REGIONS];
+	unsigned int blocks[NR_REGIONS];
 	unsigned int broken[NR_RULES];
 };
 
@@ -147,6 +148,7 @@ static void audit_leaf(struct audit *a, unsigned long va, int level, u64 d,
 	u8 attr = lpae_mair_attr(d);
 
 	a->count[r]++;
+	a->blocks[r] += level < 3;
 	rule(a, A_RES0, !(d & D_OA_RES0), va, d);
 	rule(a, A_AF, d & D_AF, va, d);
 	rule(a, A_NG, !!(d & D_NG) == a->user, va, d);
@@ -197,8 +199,9 @@ static void audit_report(struct audit *a, const char *what)
 	for (i = 0; i < NR_REGIONS; i++) {
 		if (!a->count[i])
 			continue;
-		kunit_info(a->test, "%s: %-8s %6u entries checked\n", what,
-			   region_name[i], a->count[i]);
+		kunit_info(a->test, "%s: %-8s %6u entries checked (%u blocks, %u pages)\n",
+			   what, region_name[i], a->count[i], a->blocks[i],
+			   a->count[i] - a->blocks[i]);
 		total += a->count[i];
 	}
 	kunit_info(a->test, "%s: %u entries checked in all\n", what, total);
