@@ -38,6 +38,7 @@ HDR=arch/arm/include/asm/pgtable-3level.h
 #   replace-refused  arm_mmu_replace.replace_live_section
 #   idmap-kept       arm_mmu_setup.lowmem_linear_map_exact (VMSPLIT_1G,
 #                    where head.S's identity map lies inside lowmem)
+#   pmd-mkclean-flip debug_vm_pgtable: WARNING at mm/debug_vm_pgtable.c:220
 # A fault that livelocks the guest (ap2-kept) ends in a soft lockup
 # panic rather than the boot timeout: the boots get softlockup_panic=1.
 FAULTS="
@@ -52,6 +53,7 @@ pmd-leaf | $HDR | s/pmd_block_leaf\(pmd\)$/pmd_sect(pmd)/mg | lpae_hugepage_test
 fdt-wrap | $MMU | s/return room < FDT_FIXED_SIZE - 1 \? room \+ 1 : FDT_FIXED_SIZE;/return (u32)(base + FDT_FIXED_SIZE) > (u32)base ? FDT_FIXED_SIZE : 0;/ | lpae_vma_test
 replace-refused | $MMU | s/^(static void __init sect_write\(.*\n.*\n\{\n)/\$1\tif (pmd_val(*pmd) \&\& sect_output(pmd_val(*pmd)) != sect_output(new))\n\t\treturn;\n/m | lpae_vma_test
 idmap-kept | $MMU | s/^\tclear_boot_idmap\(\);\n//m; s/^(static void __init sect_write\(.*\n.*\n\{\n)/\$1\tif (pmd_val(*pmd) \&\& sect_output(pmd_val(*pmd)) != sect_output(new))\n\t\treturn;\n/m | lpae_vma_test | lpae+split1g
+pmd-mkclean-flip | $HDR | s/return pmd_clear_bits\(pmd, L_PMD_SECT_DIRTY\);/return __pmd(pmd_val(pmd) ^ L_PMD_SECT_DIRTY);/ | lpae_hugepage_test
 "
 
 die() { printf 'faults: %s\n' "$*" >&2; exit 1; }
