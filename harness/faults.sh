@@ -40,7 +40,8 @@ PGD=arch/arm/mm/pgd.c
 # the programs named), "boot" (the boot's own check: a panic, a W+X
 # failure, a warning), "build" (a static_assert refuses the kernel) or
 # "check:table-stores" (harness/table_stores.py, which make check runs,
-# rejects the file: nothing is built or booted).
+# rejects the file: nothing is built or booted); debug_vm_pgtable.c:N is
+# the check of mm/debug_vm_pgtable.c at line N.
 # The boot is 6 GiB, two CPUs, lpae_quick=1; the configuration sets the
 # split and the CPU count. A fault that livelocks the guest (ap2-kept)
 # ends in a soft lockup panic rather than the boot timeout: the boots get
@@ -66,6 +67,7 @@ user-pxn | $MMU | s/^\t\*user \x7c= PTE_EXT_PXN;\n//m | arm_lpae_walk.walk_user_
 sh-lost  | $MMU | s/^\t\*kern \x7c= L_PTE_SHARED;\n//m | arm_lpae_walk.walk_kernel_regions arm_lpae_walk.walk_high_addresses arm_lpae_audit.audit_swapper
 ro-writable | $MMU | s/PMD_TYPE_SECT \x7c\s+L_PMD_SECT_RDONLY \x7c PMD_SECT_AP2,/PMD_TYPE_SECT,/ | arm_lpae_walk.walk_kernel_regions arm_lpae_audit.audit_swapper
 flush-missing | $HDR | s/^(\t\*pmdp = pmd_to_hw\(pmd\);\n)\tflush_pmd_entry\(pmdp\);\n/\$1/m | check:table-stores
+pmd-mkclean-flip | $HDR | s/return pmd_clear_bits\(pmd, L_PMD_SECT_DIRTY\);/return __pmd(pmd_val(pmd) ^ L_PMD_SECT_DIRTY);/ | debug_vm_pgtable.c:220 boot
 map-40bit | $MMU | s/map_range\(&req, addr, len, __pfn_to_phys\(md->pfn\)\);/map_range(\&req, addr, len, (u32)__pfn_to_phys(md->pfn));/ | arm_mmu_replace.map_late_40bit_output
 "
 

@@ -107,7 +107,8 @@ def caught(path):
 
 def failed_names(v):
     """The cases a verdict failed, named as make faults names them:
-    suite.case for KUnit, program:case for selftests, "boot" for any
+    suite.case for KUnit, program:case for selftests, debug_vm_pgtable.c:N
+    for a failed check of mm/debug_vm_pgtable.c, "boot" for any other
     problem of the boot itself; other failures verbatim."""
     names = set()
     for f in v["failures"]:
@@ -121,8 +122,9 @@ def failed_names(v):
             names.add(f"{unit}:{case}")
         else:
             names.add(f)
-    if v["problems"]:
-        names.add("boot")
+    for p in v["problems"]:
+        m = re.match(r"debug_vm_pgtable: the check at mm/(\S+) failed", p)
+        names.add(m.group(1) if m else "boot")
     return names
 
 

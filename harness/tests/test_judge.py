@@ -246,3 +246,83 @@ def test_second_ktap_document_failed_case(passing):
     v = judge.judge(with_late_suites(passing, text))
     assert not judge.passed(v)
     assert v["kunit"]["fail"] == 1
+
+DVP_RAN = ("[    0.685300] debug_vm_pgtable: [debug_vm_pgtable         ]: "
+           "Validating architecture page table helpers\n")
+DVP_WARN = [
+    "[    0.685400] ------------[ cut here ]------------\n",
+    "[    0.685500] WARNING: CPU: 0 PID: 1 at ../../../src/linux/mm/"
+    "debug_vm_pgtable.c:977 debug_vm_pgtable+0x4d0/0xc50\n",
+    "[    0.685600] ---[ end trace 0000000000000000 ]---\n",
+]
+
+
+def with_debug_vm_pgtable(lines, extra=()):
+    """The log with debug_vm_pgtable's line (and @extra) where it runs."""
+    at = next(i for i, line in enumerate(lines)
+              if "Registering SWP/SWPB" in line)
+    return lines[:at] + [DVP_RAN] + list(extra) + lines[at:]
+
+
+def test_debug_vm_pgtable_required(passing):
+    # The recorded kernel has no DEBUG_VM_PGTABLE: not asked, not missed.
+    assert judge.passed(judge.judge(passing))
+    v = judge.judge(passing, debug_vm_pgtable=True)
+    assert not judge.passed(v)
+    assert ("debug_vm_pgtable: the kernel has CONFIG_DEBUG_VM_PGTABLE=y but "
+            "never printed 'Validating architecture page table helpers'"
+            in v["problems"])
+    v = judge.judge(with_debug_vm_pgtable(passing), debug_vm_pgtable=True)
+    assert judge.passed(v), v["problems"]
+    assert v["facts"]["debug_vm_pgtable"] == ["validating"]
+
+
+def test_debug_vm_pgtable_failed_check(passing):
+    # pmd_basic_tests() runs once per protection: sixteen times the same.
+    v = judge.judge(with_debug_vm_pgtable(passing, DVP_WARN * 16),
+                    debug_vm_pgtable=True)
+    assert not judge.passed(v)
+    # The check that failed comes first, before the generic WARNING lines.
+    assert v["problems"][0] == ("debug_vm_pgtable: the check at "
+                                "mm/debug_vm_pgtable.c:977 failed")
+    assert not v["problems"][1].startswith("debug_vm_pgtable")
+    assert any(p.startswith("warning: WARNING: CPU: 0") for p in v["problems"])
+    assert v["facts"]["debug_vm_pgtable"] == [
+        "validating", "failed mm/debug_vm_pgtable.c:977"]
+
+
+def test_debug_vm_pgtable_set_up_failed(passing):
+    err = ("[    0.685350] debug_vm_pgtable: [init_args                ]: "
+           "Failed to allocate pmd entries\n")
+    v = judge.judge(with_debug_vm_pgtable(passing, [err]),
+                    debug_vm_pgtable=True)
+    assert not judge.passed(v)
+    assert v["problems"] == ["debug_vm_pgtable: no check ran: "
+                             "Failed to allocate pmd entries"]
+
+
+def test_debug_vm_pgtable_from_kernel_config(tmp_path, passing):
+    # run_qemu.py reads the option from OUT/.config beside OUT's zImage.
+    sys.path.insert(0, LPAE)
+    import run_qemu  # noqa: E402
+    boot = tmp_path / "arch" / "arm" / "boot"
+    boot.mkdir(parents=True)
+    (boot / "zImage").write_bytes(b"")
+    zimage = str(boot / "zImage")
+    assert not run_qemu.kernel_has_option(zimage, "CONFIG_DEBUG_VM_PGTABLE")
+    (tmp_path / ".config").write_text("# CONFIG_DEBUG_VM_PGTABLE is not set\n")
+    assert not run_qemu.kernel_has_option(zimage, "CONFIG_DEBUG_VM_PGTABLE")
+    (tmp_path / ".config").write_text("CONFIG_DEBUG_VM_PGTABLE=y\n")
+    assert run_qemu.kernel_has_option(zimage, "CONFIG_DEBUG_VM_PGTABLE")
+
+    # A saved verdict that required the line holds a re-judge to it.
+    saved = tmp_path / "boot.log"
+    saved.write_text("".join(passing))
+    (tmp_path / "boot.log.json").write_text(json.dumps(
+        {"label": "lpae-3G", "kunit": {}, "selftest": {}, "failures": [],
+         "problems": [], "facts": {}, "debug_vm_pgtable": True}))
+    r = subprocess.run([sys.executable, os.path.join(LPAE, "run_qemu.py"),
+                        "--judge", str(saved)],
+                       capture_output=True, text=True, check=False)
+    assert r.returncode == 1
+    assert "never printed 'Validating architecture page table helpers'" in r.stdout

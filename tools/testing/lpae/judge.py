@@ -2,18 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judge a boot of the LPAE test kernel from its console log.
 
-  judge.py LOG [--min-kunit N] [--min-selftests N]
+  judge.py LOG [--min-kunit N] [--min-selftests N] [--debug-vm-pgtable]
 
 The verdict counts KUnit cases (KTAP printed by the kernel), selftest
 cases (TAP 13 printed by the programs the initramfs runs between
 LPAE-SELFTEST markers) and one "boot" check, which fails on an Oops, BUG,
 WARNING, panic, RCU stall, soft lockup, a failed W+X check, a missing end
-marker, a boot that reported no test or fewer than its minimum. A KUnit
-suite reported "not ok", a selftest program that exits with an error,
-and a TAP or KTAP plan that does not match the results each count as a
-failed case. run_qemu.py boots and calls judge(); this program re-judges
-a saved log and prints the same verdict line. The harness reads the
-verdict JSON files through load_verdict().
+marker, a boot that reported no test or fewer than its minimum, and a
+kernel built with DEBUG_VM_PGTABLE whose log lacks the line that says
+mm/debug_vm_pgtable.c ran (a failed check of it is a WARNING, named by
+its source line). A KUnit suite reported "not ok", a selftest program
+that exits with an error, and a TAP or KTAP plan that does not match the
+results each count as a failed case. run_qemu.py boots and calls
+judge(); this program re-judges a saved log and prints the same verdict
+line. The harness reads the verdict JSON files through load_verdict().
 """
 
 import argparse
@@ -26,6 +28,15 @@ TAP_RESULT = re.compile(r"^(\s*)(ok|not ok) (\d+)\s*-?\s*(.*?)\s*$")
 TAP_PLAN = re.compile(r"^(\s*)1\.\.(\d+)\b")
 SKIP_DIRECTIVE = re.compile(r"#\s*SKIP\b", re.IGNORECASE)
 NOTES_KEPT = 12      # diagnostic lines kept per failed case
+# mm/debug_vm_pgtable.c: its only line when every check holds, the
+# WARNING of a check that fails, and the error of a set-up that failed
+# (then no check ran).
+DEBUG_VM_PGTABLE_RAN = re.compile(
+    r"debug_vm_pgtable: \[debug_vm_pgtable\s*\]: "
+    r"Validating architecture page table helpers")
+DEBUG_VM_PGTABLE_ERR = re.compile(r"debug_vm_pgtable: \[\w+\s*\]: (Failed .*)")
+DEBUG_VM_PGTABLE_WARN = re.compile(r"WARNING: CPU: \d+ PID: \d+ at \S*?"
+                                   r"(mm/debug_vm_pgtable\.c:\d+)")
 BAD_PATTERNS = [
     ("oops", re.compile(r"Internal error: Oops|\bOops\b")),
     ("bug", re.compile(r"\bBUG:|kernel BUG at")),
@@ -52,9 +63,11 @@ def total(counts):
 class Judge:
     """Reads a console log line by line (feed()) and decides (verdict())."""
 
-    def __init__(self, min_kunit=0, min_selftests=0, expect_tests=True):
+    def __init__(self, min_kunit=0, min_selftests=0, expect_tests=True,
+                 debug_vm_pgtable=False):
         self.min_kunit, self.min_selftests = min_kunit, min_selftests
         self.expect_tests = expect_tests
+        self.debug_vm_pgtable = debug_vm_pgtable  # the kernel has it
         self.kunit, self.selftest = empty_counts(), empty_counts()
         self.failures, self.problems, self.facts = [], [], {}
         self.notes = []
@@ -121,6 +134,21 @@ class Judge:
         line = strip(raw)
         if line.lstrip().startswith("#") and "# Subtest:" not in line:
             self.notes.append(line.strip())
+        if DEBUG_VM_PGTABLE_RAN.search(line):
+            self.facts.setdefault("debug_vm_pgtable", []).append(
+                "validating")
+        m = DEBUG_VM_PGTABLE_ERR.search(line)
+        if m:
+            self.problems.append("debug_vm_pgtable: no check ran: "
+                                 + m.group(1).strip())
+        m = DEBUG_VM_PGTABLE_WARN.search(line)
+        if m:
+            # A check runs once per protection: say each failed one once.
+            what = f"debug_vm_pgtable: the check at {m.group(1)} failed"
+            if what not in self.problems:
+                self.facts.setdefault("debug_vm_pgtable", []).append(
+                    "failed " + m.group(1))
+                self.problems.append(what)
         for name, pat in BAD_PATTERNS:
             if pat.search(line):
                 self.problems.append(f"{name}: {line.strip()}")
@@ -191,7 +219,10 @@ class Judge:
 
     def verdict(self):
         """The verdict dictionary; the log read so far is the whole log."""
-        problems = list(self.problems)
+        # A failed debug_vm_pgtable check first: it names the check, the
+        # WARNING lines that follow it only say that something warned.
+        problems = sorted(self.problems,
+                          key=lambda p: not p.startswith("debug_vm_pgtable"))
         failures = list(self.failures)
         kunit, selftest = dict(self.kunit), dict(self.selftest)
         if self.section is not None:
@@ -212,6 +243,10 @@ class Judge:
         if not self.facts.get("done"):
             problems.append("no LPAE-DONE marker: the guest did not finish "
                             "its tests")
+        if self.debug_vm_pgtable and "debug_vm_pgtable" not in self.facts:
+            problems.append("debug_vm_pgtable: the kernel has "
+                            "CONFIG_DEBUG_VM_PGTABLE=y but never printed "
+                            "'Validating architecture page table helpers'")
         if self.expect_tests:
             nk, ns = total(kunit), total(selftest)
             if nk + ns == 0:
@@ -228,9 +263,10 @@ class Judge:
                 "problems": problems, "facts": self.facts}
 
 
-def judge(lines, min_kunit=0, min_selftests=0, expect_tests=True):
+def judge(lines, min_kunit=0, min_selftests=0, expect_tests=True,
+          debug_vm_pgtable=False):
     """Read a console log (an iterable of lines); returns the verdict."""
-    j = Judge(min_kunit, min_selftests, expect_tests)
+    j = Judge(min_kunit, min_selftests, expect_tests, debug_vm_pgtable)
     for line in lines:
         j.feed(line)
     return j.verdict()
@@ -279,9 +315,12 @@ def main():
     ap.add_argument("--label", default=None)
     ap.add_argument("--min-kunit", type=int, default=0)
     ap.add_argument("--min-selftests", type=int, default=0)
+    ap.add_argument("--debug-vm-pgtable", action="store_true",
+                    help="the kernel has CONFIG_DEBUG_VM_PGTABLE=y")
     args = ap.parse_args()
     v = judge_file(args.log, min_kunit=args.min_kunit,
-                   min_selftests=args.min_selftests)
+                   min_selftests=args.min_selftests,
+                   debug_vm_pgtable=args.debug_vm_pgtable)
     label = args.label or args.log
     print(summary_line(label, v))
     for line in detail_lines(label, v):

@@ -13,6 +13,10 @@ prints its last 40 lines.
 The verdict is also written as JSON next to the log, for the harness to
 add up across boots; the QEMU command line, shell-quoted, goes to
 LOG.cmd. --judge LOG judges a saved log again (and rewrites LOG.json).
+
+A kernel whose .config (found from --kernel, OUT/arch/arm/boot/zImage)
+has CONFIG_DEBUG_VM_PGTABLE=y must print that mm/debug_vm_pgtable.c ran;
+the verdict JSON records this, so --judge holds a saved log to it too.
 """
 
 import argparse
@@ -63,6 +67,21 @@ def managed_ram_mb(ram_mb, append):
     shift = {"": 20, "k": 10, "m": 0, "g": -10}[m.group(2).lower()]
     n = int(m.group(1))
     return min(ram_mb, n >> shift if shift >= 0 else n << -shift)
+
+
+def kernel_has_option(kernel, option):
+    """Does the .config of the build that made @kernel set @option=y?
+
+    The harness boots OUT/arch/arm/boot/zImage; without OUT/.config
+    (a kernel from elsewhere) the answer is no.
+    """
+    out = os.path.join(os.path.dirname(os.path.abspath(kernel)),
+                       "..", "..", "..")
+    try:
+        with open(os.path.join(out, ".config"), encoding="utf-8") as f:
+            return any(line.strip() == f"{option}=y" for line in f)
+    except OSError:
+        return False
 
 
 def qemu_version(binary):
@@ -228,6 +247,9 @@ def main():
     ap.add_argument("--mode", choices=["test", "bench", "shell"],
                     default="test")
     ap.add_argument("--icount", action="store_true")
+    ap.add_argument("--debug-vm-pgtable", action="store_true",
+                    help="require debug_vm_pgtable's line (default: when "
+                    "the kernel's .config sets CONFIG_DEBUG_VM_PGTABLE)")
     ap.add_argument("--append", action="append", default=[],
                     help="extra kernel command-line words")
     args = ap.parse_args()
@@ -240,7 +262,10 @@ def main():
         with open(args.log, encoding="utf-8", errors="replace") as f:
             lines = f.readlines()
         old = judge.load_verdict(args.log + ".json") or {}
+        expect["debug_vm_pgtable"] = (args.debug_vm_pgtable
+                                      or old.get("debug_vm_pgtable", False))
         verdict = judge.judge(lines, **expect)
+        verdict["debug_vm_pgtable"] = expect["debug_vm_pgtable"]
         for key in ("label", "seconds", "init_seconds", "mem_mb", "smp",
                     "machine", "cpu"):
             if key in old:
@@ -262,6 +287,8 @@ def main():
     if args.init_timeout is None:
         # -icount boots of 16 GiB spend minutes in the memory setup.
         args.init_timeout = 0 if args.mode == "bench" else 120
+    expect["debug_vm_pgtable"] = (args.debug_vm_pgtable or kernel_has_option(
+        args.kernel, "CONFIG_DEBUG_VM_PGTABLE"))
     ram_mb = parse_size_mb(args.mem)
     check_qemu(args, ram_mb)
     os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
@@ -279,7 +306,7 @@ def main():
                    init_seconds=round(init_s, 1) if init_s else None,
                    log=args.log,
                    mem_mb=ram_mb, smp=args.smp, machine=args.machine,
-                   cpu=args.cpu)
+                   cpu=args.cpu, debug_vm_pgtable=expect["debug_vm_pgtable"])
     with open(args.log + ".json", "w", encoding="utf-8") as f:
         json.dump(verdict, f, indent=1)
     return 0 if report(args, verdict, lines) else 1

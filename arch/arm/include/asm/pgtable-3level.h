@@ -236,10 +236,11 @@ static inline int pmd_bad(pmd_t pmd)
 }
 
 /*
- * set_pmd_at() clears the valid bit of a PROT_NONE block so that the
- * hardware faults on it, but the block still maps its huge page: THP
- * code such as zap_huge_pmd() must see it as present, or it takes it
- * for a migration entry (and, without THP migration, oopses).
+ * set_pmd_at() clears the valid bit of a PROT_NONE block, and
+ * pmd_mkinvalid() that of a block being split, so that the hardware
+ * faults on it; but the block still maps its huge page: THP code such
+ * as zap_huge_pmd() must see it as present, or it takes it for a
+ * migration entry (and, without THP migration, oopses).
  */
 static inline int pmd_present(pmd_t pmd)
 {
@@ -441,10 +442,20 @@ static inline pmd_t pfn_pmd(unsigned long pfn, pgprot_t prot)
 #define pmdp_establish		generic_pmdp_establish
 #endif
 
-/* Make the hardware fault on the block while Linux still sees it. */
+/*
+ * pmdp_invalidate() stores this while a huge page is split or has its
+ * protections changed: the hardware must fault on the block, yet it
+ * still maps the huge page, and a lockless walker that reads it in that
+ * window must see a present leaf (pmd_present() and pmd_trans_huge()),
+ * not a swap or migration entry. Mark it as a PROT_NONE block is marked:
+ * bit 0 clear for the walk, L_PMD_SECT_NONE for Linux. Callers build the
+ * next entry from the old value pmdp_invalidate() returns, not from this
+ * one, so the mark does not leak into a later mapping.
+ */
 static inline pmd_t pmd_mkinvalid(pmd_t pmd)
 {
-	return pmd_clear_bits(pmd, L_PMD_SECT_VALID);
+	return pmd_set_bits(pmd_clear_bits(pmd, L_PMD_SECT_VALID),
+			    L_PMD_SECT_NONE);
 }
 
 /*

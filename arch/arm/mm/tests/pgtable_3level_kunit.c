@@ -809,16 +809,26 @@ static void pmd_access_permitted_cases(struct kunit *test)
 						      false));
 }
 
+/*
+ * A block invalidated for a split faults in hardware (bit 0 clear) but
+ * is still a present huge leaf to Linux, which is what pmdp_invalidate()
+ * callers and lockless walkers rely on; nothing else of it changes.
+ */
 static void pmd_mkinvalid_keeps_rest(struct kunit *test)
 {
 	pmd_t pmd = test_block(0x180000);
 	pmd_t inv = pmd_mkinvalid(pmd);
+	pmd_t stored = pmd_to_hw(inv);
 
-	KUNIT_EXPECT_FALSE(test, pmd_present(inv));
+	KUNIT_EXPECT_TRUE(test, pmd_present(inv));
+	KUNIT_EXPECT_TRUE(test, pmd_leaf(inv));
 	KUNIT_EXPECT_EQ(test, (u64)pmd_val(inv),
-			(u64)(pmd_val(pmd) & ~BIT_ULL(0)));
+			(u64)((pmd_val(pmd) & ~BIT_ULL(0)) | L_PMD_SECT_NONE));
 	KUNIT_EXPECT_EQ(test, pmd_pfn(inv), 0x180000UL);
 	KUNIT_EXPECT_FALSE(test, pmd_none(inv));
+	KUNIT_EXPECT_EQ(test, (u64)(pmd_val(stored) & LPAE_DESC_VALID), 0ULL);
+	KUNIT_EXPECT_TRUE(test, pmd_present(stored));
+	KUNIT_EXPECT_FALSE(test, pmd_access_permitted(stored, false));
 }
 
 static void pmd_table_sect_leaf(struct kunit *test)
@@ -872,8 +882,8 @@ static void pmd_prot_none_block_is_leaf(struct kunit *test)
 #endif
 	}
 	KUNIT_EXPECT_FALSE(test, pmd_leaf(__pmd(0)));
-	/* A block made invalid for a split is not present, so not a leaf. */
-	KUNIT_EXPECT_FALSE(test, pmd_leaf(pmd_mkinvalid(test_block(0x180000))));
+	/* A block made invalid for a split still maps its huge page. */
+	KUNIT_EXPECT_TRUE(test, pmd_leaf(pmd_mkinvalid(test_block(0x180000))));
 }
 
 static void pmd_bad_block_and_table(struct kunit *test)
@@ -900,7 +910,7 @@ static void pmd_trans_huge_block_not_table(struct kunit *test)
 	pmd_t block = test_block(0x180000);
 
 	KUNIT_EXPECT_TRUE(test, pmd_trans_huge(block));
-	/* A PROT_NONE block has bit 0 clear and is still huge. */
+	/* An invalidated block has bit 0 clear and is still huge. */
 	KUNIT_EXPECT_TRUE(test, pmd_trans_huge(pmd_mkinvalid(block)));
 	KUNIT_EXPECT_FALSE(test, pmd_trans_huge(__pmd(PFN_PHYS(0x180000) |
 						      PMD_TYPE_TABLE)));
