@@ -41,6 +41,10 @@ BE_INITRD=$B/initramfs/be.cpio.gz
 A15="vexpress-a15 cortex-a15 vexpress-v2p-ca15-tc1.dtb"
 A9="vexpress-a9 cortex-a9 vexpress-v2p-ca9.dtb"
 VIRT_A7="virt,highmem=on cortex-a7 -"
+VIRT_A15="virt,highmem=on cortex-a15 -"
+# A classic kernel has 32-bit physical addresses: it gets virt without
+# highmem, whose ECAM and PCI windows all sit below 4 GiB.
+VIRT_A7_LOW="virt,highmem=off cortex-a7 -"
 # Uniprocessor kernels get the tree with its first CPU only: given two
 # CPU nodes they warn at boot (harness/one-cpu-dtb.sh).
 A15_UP="vexpress-a15 cortex-a15 vexpress-v2p-ca15-tc1-1cpu.dtb"
@@ -58,6 +62,9 @@ classic-1G-a9    classic       1G    2 $A9 $Q $LAYOUT
 lpae-up-thumb2-6G lpae+up      6G    1 $A15_UP $Q
 classic-up-1G    classic+up    1G    1 $A15_UP $Q $LAYOUT
 lpae-be-6G       lpae+be       6G    2 $A15 @be @min=80,0
+lpae-virt-a7-8G  lpae          8G    2 $VIRT_A7 $Q
+classic-virt-a7-2G classic     2G    2 $VIRT_A7_LOW $Q
+lpae-virt-a15-16G lpae         16G   2 $VIRT_A15 $Q lpae_tests=lpae_pcie_test,${LAYOUT#lpae_tests=}
 lpae-virt-a7-hotplug lpae      6G    2 $VIRT_A7 $Q @min=80,6 lpae_hotplug=1 lpae_tests=lpae_hotplug_test,lpae_process_test
 "
 EXTENDED_MATRIX="
