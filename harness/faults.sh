@@ -30,7 +30,8 @@ MMU=arch/arm/mm/mmu.c
 HDR=arch/arm/include/asm/pgtable-3level.h
 
 # name | file | perl substitution (must change the file) | selftests
-#   [| configuration, lpae when absent]
+#   [| configuration, lpae when absent [| machine, vexpress-a15 when
+#   absent; virt,... boots the Cortex-A7 with QEMU's own device tree]]
 # What catches each new fault (besides the boot judge):
 #   pmd-leaf         arm_lpae_pgtable.pmd_prot_none_block_is_leaf,
 #                    hugepage thp.prot_none_ksmd_skips_block
@@ -38,6 +39,11 @@ HDR=arch/arm/include/asm/pgtable-3level.h
 #   replace-refused  arm_mmu_replace.replace_live_section
 #   idmap-kept       arm_mmu_setup.lowmem_linear_map_exact (VMSPLIT_1G,
 #                    where head.S's identity map lies inside lowmem)
+#   uc-refused       the boot judge on virt: pci_remap_cfgspace() gets no
+#                    MT_UNCACHED, so bus 0's config space above 4 GiB is
+#                    not mapped (a 32-bit kernel maps ECAM bus by bus),
+#                    the host driver WARNs, its first config read oopses
+#                    and the boot panics before lpae_pcie_test runs
 # A fault that livelocks the guest (ap2-kept) ends in a soft lockup
 # panic rather than the boot timeout: the boots get softlockup_panic=1.
 FAULTS="
@@ -52,6 +58,7 @@ pmd-leaf | $HDR | s/pmd_block_leaf\(pmd\)$/pmd_sect(pmd)/mg | lpae_hugepage_test
 fdt-wrap | $MMU | s/return room < FDT_FIXED_SIZE - 1 \? room \+ 1 : FDT_FIXED_SIZE;/return (u32)(base + FDT_FIXED_SIZE) > (u32)base ? FDT_FIXED_SIZE : 0;/ | lpae_vma_test
 replace-refused | $MMU | s/^(static void __init sect_write\(.*\n.*\n\{\n)/\$1\tif (pmd_val(*pmd) \&\& sect_output(pmd_val(*pmd)) != sect_output(new))\n\t\treturn;\n/m | lpae_vma_test
 idmap-kept | $MMU | s/^\tclear_boot_idmap\(\);\n//m; s/^(static void __init sect_write\(.*\n.*\n\{\n)/\$1\tif (pmd_val(*pmd) \&\& sect_output(pmd_val(*pmd)) != sect_output(new))\n\t\treturn;\n/m | lpae_vma_test | lpae+split1g
+uc-refused | $MMU | s/^(const struct mem_type \*get_mem_type\(unsigned int type\)\n\{\n)/\$1\tif (type == MT_UNCACHED)\n\t\treturn NULL;\n/m | lpae_pcie_test | lpae | virt,highmem=on
 "
 
 die() { printf 'faults: %s\n' "$*" >&2; exit 1; }
@@ -115,6 +122,11 @@ while IFS= read -r line; do
 	tests=$(field "$line" 4)
 	cfg=$(field "$line" 5)
 	cfg=${cfg:-lpae}
+	machine=$(field "$line" 6)
+	case $machine in
+	virt*) boot=(--machine "$machine" --cpu cortex-a7 --dtb -) ;;
+	*) boot=(--dtb "$B/kernel/faults/$cfg/arch/arm/boot/dts/vexpress-v2p-ca15-tc1.dtb") ;;
+	esac
 	OUT=$B/kernel/faults/$cfg
 	case " $built " in *" $cfg "*) ;; *) built="$built $cfg" ;; esac
 	mkdir -p "$PRISTINE/$(dirname "$file")"
@@ -134,7 +146,7 @@ while IFS= read -r line; do
 	fi
 	restore "$file"
 	python3 tools/testing/lpae/run_qemu.py --kernel "$OUT/arch/arm/boot/zImage" \
-		--dtb "$OUT/arch/arm/boot/dts/vexpress-v2p-ca15-tc1.dtb" \
+		"${boot[@]}" \
 		--initrd "$INITRD" --mem 6G --smp 2 --timeout 600 \
 		--label "fault-$NAME-$cfg" --log "$LOGS/$NAME.log" \
 		--append softlockup_panic=1 --append lpae_quick=1 \
