@@ -53,6 +53,9 @@ LAYOUT=lpae_tests=lpae_highmem_test,lpae_prot_test,lpae_dirty_test,lpae_hugepage
 MATRIX="
 lpae-6G          lpae          6G    2 $A15
 classic-1G       classic       1G    2 $A15 $Q
+lpae-virt-a7-8G  lpae          8G    2 $VIRT_A7 $Q
+classic-virt-a7-2G classic     2G    2 $VIRT_A7_LOW $Q
+lpae-virt-a15-16G lpae         16G   2 $VIRT_A15 $Q lpae_tests=lpae_pcie_test,${LAYOUT#lpae_tests=}
 lpae-split2g-6G  lpae+split2g  6G    2 $A15 $Q
 lpae-split1g-6G-up lpae+split1g 6G   1 $A15 $Q
 lpae-3G-up       lpae          3G    1 $A15 $Q $LAYOUT
@@ -62,9 +65,6 @@ classic-1G-a9    classic       1G    2 $A9 $Q $LAYOUT
 lpae-up-thumb2-6G lpae+up      6G    1 $A15_UP $Q
 classic-up-1G    classic+up    1G    1 $A15_UP $Q $LAYOUT
 lpae-be-6G       lpae+be       6G    2 $A15 @be @min=80,0
-lpae-virt-a7-8G  lpae          8G    2 $VIRT_A7 $Q
-classic-virt-a7-2G classic     2G    2 $VIRT_A7_LOW $Q
-lpae-virt-a15-16G lpae         16G   2 $VIRT_A15 $Q lpae_tests=lpae_pcie_test,${LAYOUT#lpae_tests=}
 lpae-virt-a7-hotplug lpae      6G    2 $VIRT_A7 $Q @min=80,6 lpae_hotplug=1 lpae_tests=lpae_hotplug_test,lpae_process_test
 "
 EXTENDED_MATRIX="
