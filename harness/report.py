@@ -67,7 +67,7 @@ def summary(v, version):
     print(f"page above 4 GiB: {first(facts, 'LPAE-HIGHPAGE', 'not reported')}")
     # QEMU virt: devices above 4 GiB and the disk check (lpae_pcie_test).
     for item in facts.get("LPAE-IOMEM-HIGH", []):
-        print(f"above 4 GiB:      {item.strip()}")
+        print(f"above 4 GiB:      {item.rstrip()}")
     if facts.get("LPAE-DISK"):
         print(f"disk (O_DIRECT):  {facts['LPAE-DISK'][-1]}")
     slab = facts.get("LPAE-SLABINFO", [])
