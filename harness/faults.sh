@@ -35,13 +35,18 @@ PGD=arch/arm/mm/pgd.c
 
 # name | file | perl substitution (must change the file; write a "|" in
 #   it as \x7c) | the cases
-#   that must fail, and no others [| configuration, lpae when absent]
+#   that must fail, and no others [| configuration, lpae when absent
+#   [| machine, vexpress-a15 when absent; virt,... boots a Cortex-A7
+#   with QEMU's own device tree]]
 # A case is suite.case (KUnit), program:case (a selftest: the boot runs
 # the programs named), "boot" (the boot's own check: a panic, a W+X
 # failure, a warning), "build" (a static_assert refuses the kernel) or
 # "check:table-stores" (harness/table_stores.py, which make check runs,
 # rejects the file: nothing is built or booted); debug_vm_pgtable.c:N is
-# the check of mm/debug_vm_pgtable.c at line N.
+# the check of mm/debug_vm_pgtable.c at line N. uc-refused is booted on
+# virt: pci_remap_cfgspace() gets no MT_UNCACHED, so the ECAM above 4 GiB
+# is not mapped (a 32-bit kernel maps it bus by bus), the host driver
+# WARNs, its first config read oopses and the boot panics.
 # The boot is 6 GiB, two CPUs, lpae_quick=1; the configuration sets the
 # split and the CPU count. A fault that livelocks the guest (ap2-kept)
 # ends in a soft lockup panic rather than the boot timeout: the boots get
@@ -68,6 +73,7 @@ sh-lost  | $MMU | s/^\t\*kern \x7c= L_PTE_SHARED;\n//m | arm_lpae_walk.walk_kern
 ro-writable | $MMU | s/PMD_TYPE_SECT \x7c\s+L_PMD_SECT_RDONLY \x7c PMD_SECT_AP2,/PMD_TYPE_SECT,/ | arm_lpae_walk.walk_kernel_regions arm_lpae_audit.audit_swapper
 flush-missing | $HDR | s/^(\t\*pmdp = pmd_to_hw\(pmd\);\n)\tflush_pmd_entry\(pmdp\);\n/\$1/m | check:table-stores
 pmd-mkclean-flip | $HDR | s/return pmd_clear_bits\(pmd, L_PMD_SECT_DIRTY\);/return __pmd(pmd_val(pmd) ^ L_PMD_SECT_DIRTY);/ | debug_vm_pgtable.c:220 boot
+uc-refused | $MMU | s/^(const struct mem_type \*get_mem_type\(unsigned int type\)\n\{\n)/\$1\tif (type == MT_UNCACHED)\n\t\treturn NULL;\n/m | boot | lpae | virt,highmem=on
 map-40bit | $MMU | s/map_range\(&req, addr, len, __pfn_to_phys\(md->pfn\)\);/map_range(\&req, addr, len, (u32)__pfn_to_phys(md->pfn));/ | arm_mmu_replace.map_late_40bit_output
 "
 
@@ -144,6 +150,11 @@ while IFS= read -r line; do
 	tests=${tests%,}
 	cfg=$(field "$line" 5)
 	cfg=${cfg:-lpae}
+	machine=$(field "$line" 6)
+	case $machine in
+	virt*) boot=(--machine "$machine" --cpu cortex-a7 --dtb -) ;;
+	*) boot=(--dtb "$B/kernel/faults/$cfg/arch/arm/boot/dts/vexpress-v2p-ca15-tc1.dtb") ;;
+	esac
 	OUT=$B/kernel/faults/$cfg
 	case " $built " in *" $cfg "*) ;; *) built="$built $cfg" ;; esac
 	mkdir -p "$PRISTINE/$(dirname "$file")"
@@ -184,7 +195,7 @@ while IFS= read -r line; do
 	fi
 	restore "$file"
 	python3 tools/testing/lpae/run_qemu.py --kernel "$OUT/arch/arm/boot/zImage" \
-		--dtb "$OUT/arch/arm/boot/dts/vexpress-v2p-ca15-tc1.dtb" \
+		"${boot[@]}" \
 		--initrd "$INITRD" --mem 6G --smp 2 --timeout 600 \
 		--label "fault-$NAME-$cfg" --log "$LOGS/$NAME.log" \
 		--append softlockup_panic=1 --append lpae_quick=1 \

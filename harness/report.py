@@ -67,6 +67,11 @@ def summary(v, version):
     print("highest RAM:      " + (f"0x{top:x}" if top is not None else "?")
           + (" (above 4 GiB)" if top and top >= 1 << 32 else ""))
     print(f"page above 4 GiB: {first(facts, 'LPAE-HIGHPAGE', 'not reported')}")
+    # QEMU virt: devices above 4 GiB and the disk check (lpae_pcie_test).
+    for item in facts.get("LPAE-IOMEM-HIGH", []):
+        print(f"above 4 GiB:      {item.rstrip()}")
+    if facts.get("LPAE-DISK"):
+        print(f"disk (O_DIRECT):  {facts['LPAE-DISK'][-1]}")
     slab = facts.get("LPAE-SLABINFO", [])
     print(f"PGD cache:        {slab[-1] if slab else 'none (classic PGDs)'}")
     print(f"                  {first(facts, 'LPAE-PGD-CACHE', '')}")

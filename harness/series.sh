@@ -319,7 +319,7 @@ cover_blurb() {
 	fi
 	printf '\nBuild check (%s configuration, after each patch):\n\n' "$CONFIG"
 	sed 's/^/  /' "$RESULTS"
-	printf '\nTests (make test: KUnit and selftests on QEMU vexpress-a15):\n\n'
+	printf '\nTests (make test: KUnit and selftests on QEMU vexpress and virt):\n\n'
 	if [ -f "$report" ]; then
 		printf '  report of %s:\n' "$(date -u -r "$report" '+%Y-%m-%d %H:%M UTC')"
 		sed 's/^/  /' "$report"

@@ -78,6 +78,16 @@ check_machine() {
 	if [ "${LPAE:-0}" = 1 ] && [ "${CPU:-$cpu}" = cortex-a9 ]; then
 		bad "CONFIG=$CONFIG on MACHINE=$MACHINE: an LPAE kernel does not run on a Cortex-A9 (no LPAE)"
 	fi
+	# virt without highmem=off puts its PCIe ECAM and 64-bit window above
+	# 4 GiB, which a classic kernel (32-bit physical addresses) cannot
+	# reach; with highmem=off all of it, RAM too, stays below 4 GiB.
+	if [ "$board" = virt ]; then
+		case ,${MACHINE#virt}, in
+		*,highmem=off,*) max=3G ;;
+		*) [ "${LPAE:-1}" = 1 ] ||
+			bad "CONFIG=$CONFIG on MACHINE=$MACHINE: a classic kernel cannot reach virt's PCIe above 4 GiB (use MACHINE=virt,highmem=off)" ;;
+		esac
+	fi
 	[ -n "${MEM:-}" ] || return 0
 	have_mb=$(size_mb "$MEM")
 	[ -n "$have_mb" ] && [ "$have_mb" -gt 0 ] ||

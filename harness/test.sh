@@ -41,6 +41,10 @@ BE_INITRD=$B/initramfs/be.cpio.gz
 A15="vexpress-a15 cortex-a15 vexpress-v2p-ca15-tc1.dtb"
 A9="vexpress-a9 cortex-a9 vexpress-v2p-ca9.dtb"
 VIRT_A7="virt,highmem=on cortex-a7 -"
+VIRT_A15="virt,highmem=on cortex-a15 -"
+# A classic kernel has 32-bit physical addresses: it gets virt without
+# highmem, whose ECAM and PCI windows all sit below 4 GiB.
+VIRT_A7_LOW="virt,highmem=off cortex-a7 -"
 # Uniprocessor kernels get the tree with its first CPU only: given two
 # CPU nodes they warn at boot (harness/one-cpu-dtb.sh).
 A15_UP="vexpress-a15 cortex-a15 vexpress-v2p-ca15-tc1-1cpu.dtb"
@@ -49,6 +53,9 @@ LAYOUT=lpae_tests=lpae_highmem_test,lpae_prot_test,lpae_dirty_test,lpae_hugepage
 MATRIX="
 lpae-6G          lpae          6G    2 $A15
 classic-1G       classic       1G    2 $A15 $Q
+lpae-virt-a7-8G  lpae          8G    2 $VIRT_A7 $Q
+classic-virt-a7-2G classic     2G    2 $VIRT_A7_LOW $Q
+lpae-virt-a15-16G lpae         16G   2 $VIRT_A15 $Q lpae_tests=lpae_pcie_test,${LAYOUT#lpae_tests=}
 lpae-split2g-6G  lpae+split2g  6G    2 $A15 $Q
 lpae-split1g-6G-up lpae+split1g 6G   1 $A15 $Q
 lpae-3G-up       lpae          3G    1 $A15 $Q $LAYOUT

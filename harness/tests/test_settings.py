@@ -40,6 +40,9 @@ def make_n(*words):
      "MEM=8G"],
     ["CONFIG=lpae+up", "MACHINE=vexpress-a15",
      "DTB=vexpress-v2p-ca15-tc1-1cpu.dtb"],
+    ["CONFIG=classic", "MACHINE=virt,highmem=off", "CPU=cortex-a7",
+     "DTB=-", "MEM=2G"],
+    ["CONFIG=lpae", "MACHINE=virt,highmem=on", "CPU=cortex-a15", "MEM=16G"],
     [],
 ])
 def test_good(words):
@@ -64,6 +67,10 @@ def test_good(words):
      "MEM=2G: QEMU's vexpress-a9 takes at most 1G"),
     (["CONFIG=lpae", "MACHINE=vexpress-a9"],
      "CONFIG=lpae on MACHINE=vexpress-a9: an LPAE kernel does not run"),
+    (["CONFIG=classic", "MACHINE=virt,highmem=on", "CPU=cortex-a7"],
+     "CONFIG=classic on MACHINE=virt,highmem=on: a classic kernel cannot"),
+    (["CONFIG=classic", "MACHINE=virt,highmem=off", "MEM=4G"],
+     "MEM=4G: QEMU's virt,highmem=off takes at most 3G"),
     (["MACHINE=vexpress-a15", "MEM=6X"], "MEM=6X: not a size"),
     (["MACHINE=vexpress-a15", "DTB=vexpress-v2p-ca9.dtb"],
      "DTB=vexpress-v2p-ca9.dtb: not a device tree of vexpress-a15"),

@@ -40,6 +40,11 @@ echo "LPAE-INIT: at $(uptime_s)s mode=$mode" \
 	"ram_mb=${LPAE_RAM_MB:-unknown} cpus=$cpus quick=${LPAE_QUICK:-0}"
 grep -E '^(MemTotal|LowTotal|HighTotal|PageTables):' /proc/meminfo | sed 's/^/LPAE-MEMINFO: /'
 grep 'System RAM' /proc/iomem | sed 's/^ */LPAE-IOMEM: /'
+# Devices at or above 4 GiB (QEMU virt, highmem=on): the PCIe ECAM, the
+# 64-bit window and the BARs in it. A start of nine hex digits or more is
+# at least 0x1_0000_0000.
+grep -E '^ *[0-9a-f]{9,}-' /proc/iomem | grep -v 'System RAM' |
+	sed 's/^/LPAE-IOMEM-HIGH: /'
 /lpae/lpae_highpage 2>&1 | sed 's/^/LPAE-HIGHPAGE: /'
 
 # The LPAE PGD cache: /proc/slabinfo gives the slot size (object plus

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Boot a kernel under QEMU vexpress and judge the boot from its log.
+"""Boot a kernel under QEMU vexpress or virt and judge the boot from its log.
 
 The serial console goes to a log file, which judge.py judges: KUnit
 cases, selftest cases and one "boot" check (see judge.py). While the
@@ -9,6 +9,11 @@ each KUnit suite, /init, each selftest program) when it changes, and at
 least once a minute. A kernel that has not reached /init within
 --init-timeout seconds fails then. A failed boot keeps its log and
 prints its last 40 lines.
+
+On virt the guest also gets a scratch disk (a sparse raw file LOG.disk,
+removed when QEMU ends) and an entropy source, both virtio on PCIe:
+with highmem=on their 64-bit BARs sit above 4 GiB, and lpae_pcie_test
+writes and reads the disk from pages above 4 GiB.
 
 The verdict is also written as JSON next to the log, for the harness to
 add up across boots; the QEMU command line, shell-quoted, goes to
@@ -84,6 +89,29 @@ def kernel_has_option(kernel, option):
         return False
 
 
+# The disk lpae_pcie_test writes: more than its largest transfer (64 MiB).
+DISK_MB = 64
+
+
+def disk_path(args):
+    return args.log + ".disk"
+
+
+def virt_devices(args):
+    """QEMU arguments for virt's PCIe devices; none on other boards.
+
+    No network card: QEMU would add a virtio-net one, which the kernels
+    (no CONFIG_NET) leave without a driver.
+    """
+    if args.machine.split(",")[0] != "virt":
+        return []
+    with open(disk_path(args), "wb") as f:
+        f.truncate(DISK_MB << 20)
+    return ["-drive", f"if=none,id=lpaedisk,format=raw,file={disk_path(args)}",
+            "-device", "virtio-blk-pci,drive=lpaedisk",
+            "-device", "virtio-rng-pci", "-nic", "none"]
+
+
 def qemu_version(binary):
     out = subprocess.run([binary, "--version"], capture_output=True, text=True,
                          check=False).stdout
@@ -133,6 +161,7 @@ def qemu_command(args, ram_mb):
         cmd += ["-dtb", args.dtb]
     if args.icount:
         cmd += ["-icount", "shift=0,sleep=off"]
+    cmd += virt_devices(args)
     if args.mode == "shell":
         return cmd + ["-nographic"]
     return cmd + ["-display", "none", "-monitor", "none",
@@ -208,6 +237,13 @@ def run(args, ram_mb):
             break
         time.sleep(0.2)
     return time.monotonic() - start, init_s, problem
+
+
+def remove_disk(args):
+    try:
+        os.unlink(disk_path(args))
+    except OSError:
+        pass
 
 
 def report(args, verdict, lines):
@@ -294,7 +330,10 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
     if os.path.exists(args.log):
         os.unlink(args.log)
-    seconds, init_s, problem = run(args, ram_mb)
+    try:
+        seconds, init_s, problem = run(args, ram_mb)
+    finally:
+        remove_disk(args)
     if args.mode == "shell":
         return 0
     with open(args.log, encoding="utf-8", errors="replace") as f:
