@@ -336,12 +336,27 @@ static struct page *walk_page_above_4g(struct kunit *test)
 	return found;
 }
 
+/* Map one page at @phys as Device memory or, for WT_NORMAL_NC, write-combined */
+static void walk_io(struct kunit *test, struct walk_expect *e,
+		    const char *region, u64 phys, enum walk_type type)
+{
+	void __iomem *io = type == WT_NORMAL_NC ? ioremap_wc(phys, PAGE_SIZE) :
+						  ioremap(phys, PAGE_SIZE);
+
+	KUNIT_ASSERT_TRUE_MSG(test, io, "%s: cannot map %#llx", region, phys);
+	e->region = region;
+	e->va = (unsigned long)io;
+	e->pa = phys;
+	e->type = type;
+	walk_check(test, e);
+	iounmap(io);
+}
+
 /* kmap_local, kmap, ioremap and ioremap_wc of addresses above 4 GiB */
 static void walk_high_addresses(struct kunit *test)
 {
 	struct page *page = walk_page_above_4g(test);
 	struct walk_expect e = { .mm = &init_mm, .type = WT_NORMAL, .perm = P_W };
-	void __iomem *io;
 	void *va;
 
 	if (!page)
@@ -363,27 +378,11 @@ static void walk_high_addresses(struct kunit *test)
 	__free_page(page);
 
 	/* Device memory is never read speculatively: nothing need be there. */
-	io = ioremap(WALK_TOP_PAGE, PAGE_SIZE);
-	KUNIT_ASSERT_TRUE_MSG(test, io, "ioremap(%#llx) failed", WALK_TOP_PAGE);
-	e.region = "ioremap>4G";
-	e.va = (unsigned long)io;
-	e.pa = WALK_TOP_PAGE;
-	e.type = WT_DEVICE;
-	walk_check(test, &e);
-	iounmap(io);
-
-	if (!walk_wc_phys) {
+	walk_io(test, &e, "ioremap>4G", WALK_TOP_PAGE, WT_DEVICE);
+	if (walk_wc_phys)
+		walk_io(test, &e, "ioremap_wc>4G", walk_wc_phys, WT_NORMAL_NC);
+	else
 		kunit_info(test, "ioremap_wc>4G: no lpae_walk_kunit.wc_phys=\n");
-		return;
-	}
-	io = ioremap_wc(walk_wc_phys, PAGE_SIZE);
-	KUNIT_ASSERT_TRUE_MSG(test, io, "ioremap_wc(%#llx) failed", walk_wc_phys);
-	e.region = "ioremap_wc>4G";
-	e.va = (unsigned long)io;
-	e.pa = walk_wc_phys;
-	e.type = WT_NORMAL_NC;
-	walk_check(test, &e);
-	iounmap(io);
 }
 
 /* Anonymous RW, read-only, executable and PROT_NONE pages of a test mm */
