@@ -239,19 +239,8 @@ static void audit_user_mm(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(prot); i++)
 		KUNIT_EXPECT_NE(test, lpae_test_mmap(16 * PAGE_SIZE, prot[i]),
 				0UL);
-	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE)) {
-		unsigned long addr = vm_mmap(NULL, 0, 2 * PMD_SIZE,
-					     PROT_READ | PROT_WRITE,
-					     MAP_PRIVATE | MAP_ANONYMOUS, 0);
-
-		KUNIT_EXPECT_FALSE(test, IS_ERR_VALUE(addr));
-		if (!IS_ERR_VALUE(addr)) {
-			addr = ALIGN(addr, PMD_SIZE);
-			KUNIT_EXPECT_EQ(test, do_madvise(mm, addr, PMD_SIZE,
-							 MADV_HUGEPAGE), 0);
-			mm_populate(addr, PMD_SIZE);
-		}
-	}
+	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		KUNIT_EXPECT_NE(test, lpae_test_thp(), 0UL);
 	audit_table(&a, (u64 *)mm->pgd, 1, 0, 0);
 	lpae_test_mm_put(mm);
 	audit_report(&a, "user mm");

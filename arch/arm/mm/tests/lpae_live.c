@@ -174,6 +174,32 @@ unsigned long lpae_test_mmap(unsigned long len, unsigned long prot)
 	return IS_ERR_VALUE(addr) ? 0 : addr;
 }
 
+/**
+ * lpae_test_thp() - a transparent huge page in current->mm
+ * @void: no arguments
+ *
+ * Maps 4 MiB, asks for huge pages (MADV_HUGEPAGE) on the 2 MiB aligned
+ * half and faults it in, which gives one level 2 block while the page
+ * allocator has a free 2 MiB block.
+ *
+ * Return: the 2 MiB aligned address, or 0 if the mapping or the advice
+ * failed.
+ */
+unsigned long lpae_test_thp(void)
+{
+	unsigned long addr;
+
+	addr = vm_mmap(NULL, 0, 2 * PMD_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	if (IS_ERR_VALUE(addr))
+		return 0;
+	addr = ALIGN(addr, PMD_SIZE);
+	if (do_madvise(current->mm, addr, PMD_SIZE, MADV_HUGEPAGE))
+		return 0;
+	mm_populate(addr, PMD_SIZE);
+	return addr;
+}
+
 static struct kunit_suite *lpae_late_suites[] = {
 	&arm_lpae_walk_suite,
 	&arm_lpae_audit_suite,

@@ -79,6 +79,7 @@ bool lpae_leaf_pl0_exec(const struct lpae_leaf *leaf);
 struct mm_struct *lpae_test_mm_get(void);
 void lpae_test_mm_put(struct mm_struct *mm);
 unsigned long lpae_test_mmap(unsigned long len, unsigned long prot);
+unsigned long lpae_test_thp(void);
 
 /* Where rodata becomes execute-never (arch/arm/kernel/vmlinux.lds.S) */
 extern char __start_rodata_section_aligned[];

@@ -430,27 +430,18 @@ static void walk_user_block(struct kunit *test)
 		.region = "user-2M", .type = WT_NORMAL, .pa = NO_PA,
 		.perm = P_NG | P_W | P_UR | P_UW | P_BLOCK,
 	};
-	unsigned long addr;
 
 	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
 		kunit_skip(test, "no CONFIG_TRANSPARENT_HUGEPAGE");
 	mm = lpae_test_mm_get();
 	KUNIT_ASSERT_NOT_NULL(test, mm);
-	addr = vm_mmap(NULL, 0, 2 * PMD_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
-	if (IS_ERR_VALUE(addr)) {
-		lpae_test_mm_put(mm);
-		KUNIT_FAIL(test, "cannot map 4 MiB");
-		return;
-	}
-	e.va = ALIGN(addr, PMD_SIZE);
+	e.va = lpae_test_thp();
 	e.mm = mm;
-	if (do_madvise(mm, e.va, PMD_SIZE, MADV_HUGEPAGE)) {
+	if (!e.va) {
 		lpae_test_mm_put(mm);
-		KUNIT_FAIL(test, "MADV_HUGEPAGE refused");
+		KUNIT_FAIL(test, "cannot map 4 MiB with MADV_HUGEPAGE");
 		return;
 	}
-	mm_populate(e.va, PMD_SIZE);
 	walk_check(test, &e);
 	lpae_test_mm_put(mm);
 }
