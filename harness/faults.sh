@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make faults: show that the tests catch the bugs they are written for.
-# For each fault below, build the LPAE kernel of a scratch tree with that
-# one bug injected into our files, boot it at 6 GiB with the selftest
-# programs the fault targets, at their quick sizes (lpae_quick=1: a bug
-# the quick boots of make test would miss should show here), and report
-# which cases failed. A fault the boot does not catch is a defect of the
-# tests: the exit status is then non-zero.
+# For each fault below, build the kernel of a scratch tree with that one
+# bug injected into our files, boot it at 6 GiB with the selftest
+# programs its named cases belong to, at their quick sizes (lpae_quick=1:
+# a bug the quick boots of make test would miss should show here), and
+# check that exactly its named cases failed. A fault not caught that way
+# is a defect of the tests: the exit status is then non-zero.
 #
 #   harness/faults.sh [NAME...]       default: every fault
 #   harness/faults.sh --names         the names of the faults, one a line

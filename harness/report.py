@@ -5,7 +5,6 @@
   report.py [--summary VERSION] [--failed-builds N]
             [--check-rc-file RCFILE LOG] [--pytest JUNIT.xml]
             VERDICT.json...
-  report.py --caught VERDICT.json
   report.py --named VERDICT.json CASE...
 
 Prints one line per boot, the failures, and last a line
@@ -13,9 +12,8 @@ Prints one line per boot, the failures, and last a line
 case, every boot's health check, make check and every host-side test
 (pytest, harness/tests) counts once. Exits 1 on any failure.
 With --summary it first prints the memory facts of the (first) boot,
-for `make run`. --caught prints what a boot of make faults failed on:
-its first problem and its failed cases, or nothing; --named whether
-exactly the CASEs failed (suite.case, program:case, or "boot").
+for `make run`. --named (make faults) says whether exactly the CASEs
+failed (suite.case, program:case, or "boot").
 """
 
 import argparse
@@ -102,14 +100,6 @@ def pytest_counts(path):
     return tests - failed - skipped, failed, skipped
 
 
-def caught(path):
-    v = load_verdict(path)
-    if v is None:
-        return ""    # the boot did not even run: nothing caught
-    cases = [f for f in v["failures"] if not f.startswith("  ")]
-    return "; ".join(v["problems"][:1] + cases)
-
-
 def failed_names(v):
     """The cases a verdict failed, named as make faults names them:
     suite.case for KUnit, program:case for selftests, debug_vm_pgtable.c:N
@@ -161,14 +151,10 @@ def main():
     ap.add_argument("--failed-builds", type=int, default=0)
     ap.add_argument("--check-rc-file", nargs=2, metavar=("RCFILE", "LOG"))
     ap.add_argument("--pytest", metavar="JUNIT")
-    ap.add_argument("--caught", metavar="VERDICT")
     ap.add_argument("--named", metavar="VERDICT",
                     help="exit 0 if exactly the cases given as arguments failed")
     ap.add_argument("verdicts", nargs="*")
     args = ap.parse_args()
-    if args.caught:
-        print(caught(args.caught))
-        return 0
     if args.named:
         return 0 if named(args.named, args.verdicts) else 1
     version, failed_builds = args.summary, args.failed_builds
