@@ -57,16 +57,22 @@
  *   - create_mapping_late() builds tables for an mm that is not live yet,
  *     so it needs no TLB maintenance at all.
  */
+#include <linux/console.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/init.h>
+#include <linux/initrd.h>
 #include <linux/kernel.h>
+#include <linux/libfdt.h>
 #include <linux/memblock.h>
 #include <linux/mman.h>
+#include <linux/of_fdt.h>
+#include <linux/panic_notifier.h>
 #include <linux/pgalloc.h>
 #include <linux/pgtable.h>
+#include <linux/serial_core.h>
 #include <linux/sizes.h>
 #include <linux/vmalloc.h>
 
@@ -1481,6 +1487,67 @@ static int __init early_vmalloc(char *arg)
 }
 early_param("vmalloc", early_vmalloc);
 
+/*
+ * Lowmem must hold, before the page allocator exists, the kernel image,
+ * the initrd (the boot reads it through the linear map) and the struct
+ * page of every RAM page, high or low (a flat mem_map also covers the
+ * holes), with headroom for the boot-time allocations that follow (page
+ * tables, per-CPU areas, hash tables).
+ */
+#define LOWMEM_HEADROOM	SZ_32M
+
+/* From the first RAM byte to the last: what a flat mem_map covers. */
+static u64 __init ram_span(void)
+{
+	return (u64)memblock_end_of_DRAM() - memblock_start_of_DRAM();
+}
+
+static u64 __init lowmem_needed(void)
+{
+	u64 top = __pa_symbol(_end);
+
+	if (IS_ENABLED(CONFIG_BLK_DEV_INITRD) && phys_initrd_size)
+		top = max_t(u64, top, (u64)phys_initrd_start + phys_initrd_size);
+	return top - PHYS_OFFSET + LOWMEM_HEADROOM +
+	       (ram_span() >> PAGE_SHIFT) * sizeof(struct page);
+}
+
+/*
+ * A vmalloc= that leaves too little lowmem for the memory map would stop
+ * the boot in free_area_init(): shrink the vmalloc area instead, and say
+ * so. Runs before the first lowmem decision; the second call of
+ * adjust_lowmem_bounds() then finds nothing to change.
+ */
+static void __init fit_vmalloc_to_ram(void)
+{
+	u64 window = VMALLOC_END - VMALLOC_OFFSET - PAGE_OFFSET;
+	u64 need = lowmem_needed();
+	u64 room = window - vmalloc_size, fit;
+
+	if (room >= need || window < need + SZ_16M)
+		return;
+	fit = round_down(window - need, PMD_SIZE);
+	pr_warn("vmalloc area of %luMiB leaves %lluMiB of lowmem, but the kernel, the initrd and the memory map of %lluMiB of RAM need %lluMiB: vmalloc area reduced to %lluMiB\n",
+		vmalloc_size >> 20, room >> 20, ram_span() >> 20, need >> 20,
+		fit >> 20);
+	vmalloc_size = fit;
+}
+
+/*
+ * RAM given on the command line (mem=) that does not hold the kernel
+ * image, the kernel running from memory it was told is not there, would
+ * hang the boot at its first allocation: stop with the reason instead.
+ */
+static void __init check_image_in_ram(void)
+{
+	phys_addr_t start = __pa_symbol(_text), end = __pa_symbol(_end);
+
+	if (memblock_is_region_memory(start, end - start))
+		return;
+	panic("The kernel image at %pa-%pa is not inside the RAM the kernel was given: check mem=\n",
+	      &start, &end);
+}
+
 #ifdef CONFIG_PHYS_ADDR_T_64BIT
 /*
  * Memory the translation tables cannot address (above the 40-bit output
@@ -1502,7 +1569,7 @@ static void __init drop_unreachable_memory(void)
 
 		if (end <= limit)
 			continue;
-		pr_warn("Ignoring RAM at %pa-%pa: at or above %#llx, beyond what the page tables address\n",
+		pr_warn("Ignoring RAM at %pa-%pa: at or above %#llx, beyond the 40-bit physical addresses of the long-descriptor tables\n",
 			&from, &end, limit);
 	}
 	memblock_remove(limit, memblock_end_of_DRAM() - limit);
@@ -1524,14 +1591,16 @@ static void __init drop_unreachable_memory(void)
  */
 void __init adjust_lowmem_bounds(void)
 {
-	/* u64: the limit may lie beyond a 32-bit phys_addr_t. */
-	u64 vmalloc_limit = (u64)VMALLOC_END - vmalloc_size - VMALLOC_OFFSET -
-			    PAGE_OFFSET + PHYS_OFFSET;
 	phys_addr_t start, end, top, memblock_limit = 0;
-	u64 lowmem_limit = 0;
+	u64 lowmem_limit = 0, vmalloc_limit;
 	u64 i;
 
 	drop_unreachable_memory();
+	check_image_in_ram();
+	fit_vmalloc_to_ram();
+	/* u64: the limit may lie beyond a 32-bit phys_addr_t. */
+	vmalloc_limit = (u64)VMALLOC_END - vmalloc_size - VMALLOC_OFFSET -
+			PAGE_OFFSET + PHYS_OFFSET;
 
 	/*
 	 * The first bank is mapped before any page-table memory is mapped,
@@ -2000,6 +2069,85 @@ void __init paging_init(const struct machine_desc *mdesc)
 	__flush_dcache_page(NULL, empty_zero_page);
 }
 
+/* ------------------------------------------------------------------ */
+/* A console for a stop during memory setup                            */
+/* ------------------------------------------------------------------ */
+
+#if defined(CONFIG_SERIAL_EARLYCON) && defined(CONFIG_OF_EARLY_FLATTREE)
+/*
+ * The device tree's console: /chosen/stdout-path, else the serial0 alias
+ * (the vexpress trees have no stdout-path). Returns its node offset and
+ * sets @opts to the options after ':', if any.
+ */
+static int __init fdt_console_node(const void *fdt, const char **opts)
+{
+	const char *path = NULL, *colon;
+	int node = fdt_path_offset(fdt, "/chosen");
+
+	if (node >= 0)
+		path = fdt_getprop(fdt, node, "stdout-path", NULL);
+	if (!path)
+		path = fdt_get_alias(fdt, "serial0");
+	if (!path)
+		return -ENOENT;
+	colon = strchrnul(path, ':');
+	*opts = *colon ? colon + 1 : NULL;
+	return fdt_path_offset_namelen(fdt, path, colon - path);
+}
+
+/*
+ * The memory layout is decided long before the console driver registers,
+ * so a panic there (mem= that leaves out the kernel, no lowmem, no room
+ * for the memory map) would stop the machine in silence unless the user
+ * happened to pass "earlycon". If no console is up when such a panic
+ * comes, start the device tree's console as an early console: it prints
+ * the whole log, the panic message last.
+ */
+static int __init layout_panic_console(struct notifier_block *nb,
+				       unsigned long event, void *msg)
+{
+	const void *fdt = initial_boot_params;
+	const struct earlycon_id *id;
+	const char *opts;
+	int node;
+
+	if (console_drivers || !fdt)
+		return NOTIFY_DONE;
+	node = fdt_console_node(fdt, &opts);
+	if (node < 0)
+		return NOTIFY_DONE;
+	for (id = __earlycon_table; id < __earlycon_table_end; id++) {
+		if (id->compatible[0] &&
+		    !fdt_node_check_compatible(fdt, node, id->compatible) &&
+		    !of_setup_earlycon(id, node, opts))
+			break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block layout_panic_nb __initdata = {
+	.notifier_call = layout_panic_console,
+};
+
+static void __init watch_layout_panics(void)
+{
+	atomic_notifier_chain_register(&panic_notifier_list, &layout_panic_nb);
+}
+
+/* By now the console is up, and the notifier's code is about to go. */
+static int __init unwatch_layout_panics(void)
+{
+	atomic_notifier_chain_unregister(&panic_notifier_list,
+					 &layout_panic_nb);
+	return 0;
+}
+late_initcall_sync(unwatch_layout_panics);
+#else
+static void __init watch_layout_panics(void)
+{
+}
+#endif
+
 /**
  * early_mm_init() - memory types and physical address switch
  * @mdesc: the machine
@@ -2009,6 +2157,7 @@ void __init paging_init(const struct machine_desc *mdesc)
  */
 void __init early_mm_init(const struct machine_desc *mdesc)
 {
+	watch_layout_panics();
 	build_mem_types();
 	early_paging_init(mdesc);
 }
