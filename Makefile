@@ -32,6 +32,7 @@
 #   JOBS=N               make test: boots at a time, and make -j of builds
 #   EXTENDED=1           make test: also the 16 GiB boot
 #   NOCHECK=1            make test: without make check
+#   BOOTS="glob ..."     make test: only the boots with these labels
 #   NOBUILD=1            make series: do not build after each patch
 #   LPAE_NO_BUILD_LOCK=1 (environment) builds skip the two build slots
 #   BENCH_BOOTS, BENCH_TIMEOUT   make bench (see README)

@@ -37,7 +37,8 @@ PGD=arch/arm/mm/pgd.c
 #   it as \x7c) | the cases
 #   that must fail, and no others [| configuration, lpae when absent
 #   [| machine, vexpress-a15 when absent; virt,... boots a Cortex-A7
-#   with QEMU's own device tree]]
+#   with QEMU's own device tree [| run_qemu.py words of a bad-input
+#   boot: --append mem=..., --expect REGEX, --stop REGEX]]]
 # A case is suite.case (KUnit), program:case (a selftest: the boot runs
 # the programs named), "boot" (the boot's own check: a panic, a W+X
 # failure, a warning), "build" (a static_assert refuses the kernel) or
@@ -74,6 +75,9 @@ ro-writable | $MMU | s/PMD_TYPE_SECT \x7c\s+L_PMD_SECT_RDONLY \x7c PMD_SECT_AP2,
 flush-missing | $HDR | s/^(\t\*pmdp = pmd_to_hw\(pmd\);\n)\tflush_pmd_entry\(pmdp\);\n/\$1/m | check:table-stores
 pmd-mkclean-flip | $HDR | s/return pmd_clear_bits\(pmd, L_PMD_SECT_DIRTY\);/return __pmd(pmd_val(pmd) ^ L_PMD_SECT_DIRTY);/ | debug_vm_pgtable.c:220 boot
 uc-refused | $MMU | s/^(const struct mem_type \*get_mem_type\(unsigned int type\)\n\{\n)/\$1\tif (type == MT_UNCACHED)\n\t\treturn NULL;\n/m | boot | lpae | virt,highmem=on
+layout-panic-silent | $MMU | s/^\twatch_layout_panics\(\);\n//m | boot | lpae | | --append mem=8M --stop Kernel.panic.*kernel.image.*is.not.inside.the.RAM
+image-unchecked | $MMU | s/^\tcheck_image_in_ram\(\);\n//m | boot | lpae | | --append mem=8M --stop Kernel.panic.*kernel.image.*is.not.inside.the.RAM
+vmalloc-unfit | $MMU | s/^\tfit_vmalloc_to_ram\(\);\n//m | boot | lpae | | --append vmalloc=2G --expect vmalloc.area.of.976MiB.leaves.32MiB.of.lowmem.*reduced.to
 map-40bit | $MMU | s/map_range\(&req, addr, len, __pfn_to_phys\(md->pfn\)\);/map_range(\&req, addr, len, (u32)__pfn_to_phys(md->pfn));/ | arm_mmu_replace.map_late_40bit_output
 "
 
@@ -151,6 +155,7 @@ while IFS= read -r line; do
 	cfg=$(field "$line" 5)
 	cfg=${cfg:-lpae}
 	machine=$(field "$line" 6)
+	read -ra words <<< "$(field "$line" 7)"
 	case $machine in
 	virt*) boot=(--machine "$machine" --cpu cortex-a7 --dtb -) ;;
 	*) boot=(--dtb "$B/kernel/faults/$cfg/arch/arm/boot/dts/vexpress-v2p-ca15-tc1.dtb") ;;
@@ -199,7 +204,7 @@ while IFS= read -r line; do
 		--initrd "$INITRD" --mem 6G --smp 2 --timeout 600 \
 		--label "fault-$NAME-$cfg" --log "$LOGS/$NAME.log" \
 		--append softlockup_panic=1 --append lpae_quick=1 \
-		--append "lpae_tests=${tests:--}" > "$LOGS/$NAME.out"
+		--append "lpae_tests=${tests:--}" "${words[@]}" > "$LOGS/$NAME.out"
 	# shellcheck disable=SC2086
 	if verdict=$(python3 harness/report.py --named "$LOGS/$NAME.log.json" $cases); then
 		results+=("$NAME ($cfg): $verdict")

@@ -27,7 +27,11 @@ BE_INITRD=$B/initramfs/be.cpio.gz
 # prints and powers off; Debian has no big-endian ARM user space), so
 # that boot ends after the boot-time KUnit suites (not the late ones); "@min=K,S" sets the fewest KUnit and
 # selftest results the boot must report, for boots that MINIMUMS below
-# does not describe.
+# does not describe. The bad-input boots say what the kernel must print:
+# "@expect=REGEX", a line the console must show (the input was ignored
+# or clamped, and the boot goes on), "@stop=REGEX", the message the
+# kernel must stop with (run_qemu.py --expect, --stop); a regex has no
+# spaces ("." stands for one).
 #
 # lpae-6G is the reference boot: it runs the stress cases at full size
 # (10,000 forks, 1 GiB pattern fill, a tmpfs file larger than lowmem,
@@ -50,6 +54,25 @@ VIRT_A7_LOW="virt,highmem=off cortex-a7 -"
 A15_UP="vexpress-a15 cortex-a15 vexpress-v2p-ca15-tc1-1cpu.dtb"
 Q=lpae_quick=1
 LAYOUT=lpae_tests=lpae_highmem_test,lpae_prot_test,lpae_dirty_test,lpae_hugepage_test,lpae_vma_test
+# Boot-time input a user gets wrong, each with its expected outcome (the
+# table in README.md and Documentation/arm/lpae.txt): the kernel goes on
+# and says what it ignored or clamped, or stops with a message that
+# names the problem. Those that go on run lpae_highmem_test, which checks
+# MemTotal and HighTotal against the RAM the runner says they have.
+HM="$Q lpae_tests=lpae_highmem_test @min=90,5"
+BAD_INPUT="
+bad-mem-64G      lpae          6G    2 $A15 $HM mem=64G @expect=mem=64G:.the.firmware.describes.RAM.up.to.0x1ffffffff.only
+bad-mem-8M       lpae          6G    2 $A15 mem=8M @stop=Kernel.panic.*kernel.image.*is.not.inside.the.RAM
+bad-bank-40bit   lpae          6G    2 $A15 $HM mem=6G@0x80000000 mem=1G@0x10000000000 @expect=Ignoring.RAM.at.0x0000010000000000.*40-bit
+bad-bank-40bit-only lpae       6G    2 $A15 mem=1G@0x10000000000 @expect=Ignoring.RAM.at.0x0000010000000000.*40-bit @stop=Kernel.panic.*kernel.image.*is.not.inside.the.RAM
+bad-bank-unaligned lpae        6G    2 $A15 mem=1000M@0x80100000 @stop=Kernel.panic.*kernel.image.*is.not.inside.the.RAM
+bad-bank-unaligned-high lpae   6G    2 $A15 $HM mem=2G@0x80000000 mem=1001M@0x100100000
+bad-bank-overlap lpae          6G    2 $A15 $HM mem=2G@0x80000000 mem=2G@0xc0000000
+bad-bank-in-vmalloc lpae       6G    2 $A15 $HM mem=760M@0x80000000 mem=16M@0xb0000000
+bad-vmalloc-8M   lpae          6G    2 $A15 $HM vmalloc=8M @expect=vmalloc.area.is.too.small,.limiting.to.16MiB
+bad-vmalloc-2G   lpae          6G    2 $A15 $HM vmalloc=2G @expect=vmalloc.area.of.976MiB.leaves.32MiB.of.lowmem.*reduced.to
+classic-6G       classic       6G    2 $A15 $Q @expect=Ignoring.memory.range.0x100000000.-.0x200000000
+"
 MATRIX="
 lpae-6G          lpae          6G    2 $A15
 classic-1G       classic       1G    2 $A15 $Q
@@ -66,6 +89,7 @@ lpae-up-thumb2-6G lpae+up      6G    1 $A15_UP $Q
 classic-up-1G    classic+up    1G    1 $A15_UP $Q $LAYOUT
 lpae-be-6G       lpae+be       6G    2 $A15 @be @min=90,0
 lpae-virt-a7-hotplug lpae      6G    2 $VIRT_A7 $Q @min=90,6 lpae_hotplug=1 lpae_tests=lpae_hotplug_test,lpae_process_test
+$BAD_INPUT
 "
 EXTENDED_MATRIX="
 lpae-16G         lpae          16G   2 $A15 $Q
@@ -97,9 +121,27 @@ minimums() {
 	echo "1 1"
 }
 
+# BOOTS="glob ...": only the boots whose labels match (a developer's
+# quick run, e.g. BOOTS="bad-*"); only their configurations are built.
+chosen() {
+	local label=$1 g globs
+	[ -n "${BOOTS:-}" ] || return 0
+	read -ra globs <<< "$BOOTS"
+	for g in "${globs[@]}"; do
+		# shellcheck disable=SC2254
+		case $label in $g) return 0 ;; esac
+	done
+	return 1
+}
+
 matrix() {
-	printf '%s\n' "$MATRIX"
-	[ "${EXTENDED:-0}" = 1 ] && printf '%s\n' "$EXTENDED_MATRIX"
+	local label rest
+	{
+		printf '%s\n' "$MATRIX"
+		[ "${EXTENDED:-0}" = 1 ] && printf '%s\n' "$EXTENDED_MATRIX"
+	} | while read -r label rest; do
+		[ -n "$label" ] && chosen "$label" && printf '%s %s\n' "$label" "$rest"
+	done
 	return 0
 }
 
@@ -147,6 +189,8 @@ boot() {
 		case $a in
 		@be) initrd=$BE_INITRD ;;
 		@min=*,*) a=${a#@min=}; min=("${a%,*}" "${a#*,}") ;;
+		@expect=*) extra+=(--expect "${a#@expect=}") ;;
+		@stop=*) extra+=(--stop "${a#@stop=}") ;;
 		*) extra+=(--append "$a") ;;
 		esac
 	done

@@ -326,3 +326,47 @@ def test_debug_vm_pgtable_from_kernel_config(tmp_path, passing):
                        capture_output=True, text=True, check=False)
     assert r.returncode == 1
     assert "never printed 'Validating architecture page table helpers'" in r.stdout
+
+
+# Bad-input boots (run_qemu.py --expect, --stop).
+STOPPED = r"Kernel.panic.*Unable.to.mount.root"
+
+
+def test_stop_message_is_the_expected_outcome():
+    lines = log("lpae-3G-panic.log")
+    v = judge.judge(lines, expect_tests=False)
+    judge.expect_messages(v, lines, stop=STOPPED)
+    assert judge.passed(v), v["problems"] + v["failures"]
+    assert v["stop"] == STOPPED
+
+
+def test_stop_with_another_message_fails():
+    lines = log("lpae-3G-panic.log")
+    v = judge.judge(lines, expect_tests=False)
+    judge.expect_messages(v, lines, stop=r"kernel.image.*is.not.inside")
+    assert not judge.passed(v)
+    assert any(p.startswith("panic:") for p in v["problems"])
+    assert any("did not stop with" in p for p in v["problems"])
+
+
+def test_stop_expected_but_the_boot_went_on(passing):
+    v = judge.judge(passing, expect_tests=False)
+    judge.expect_messages(v, passing, stop=r"Linux.version")
+    assert any("reached /init" in p for p in v["problems"])
+
+
+def test_stop_does_not_excuse_an_oops():
+    lines = edit(log("lpae-3G-panic.log"), "Kernel panic",
+                 "Internal error: Oops: 5 [#1]\n[    1.9] Kernel panic")
+    v = judge.judge(lines, expect_tests=False)
+    judge.expect_messages(v, lines, stop=STOPPED)
+    assert any(p.startswith("oops:") for p in v["problems"])
+
+
+def test_expected_message(passing):
+    v = judge.judge(passing)
+    judge.expect_messages(v, passing, expect=[r"Memory.policy:.Data"])
+    assert judge.passed(v), v["problems"] + v["failures"]
+    judge.expect_messages(v, passing, expect=[r"mem=64G:.the.firmware"])
+    assert v["problems"] == ["expected message not printed: "
+                             "mem=64G:.the.firmware"]

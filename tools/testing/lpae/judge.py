@@ -272,6 +272,33 @@ def judge(lines, min_kunit=0, min_selftests=0, expect_tests=True,
     return j.verdict()
 
 
+def expect_messages(verdict, lines, expect=(), stop=None):
+    """Hold a boot to the messages its input must produce.
+
+    expect: regular expressions that some console line must match (a bad
+    input the kernel ignores or clamps, and says so). stop: the boot must
+    end with a line that matches (an input the kernel refuses): then its
+    panic and the missing end marker are the expected outcome, and a boot
+    that reaches /init is a failure. Returns the verdict, amended.
+    """
+    text = [strip(line) for line in lines]
+    problems = verdict["problems"]
+    for rx in expect:
+        if not any(re.search(rx, t) for t in text):
+            problems.append(f"expected message not printed: {rx}")
+    if stop:
+        if any(re.search(stop, t) for t in text):
+            problems[:] = [p for p in problems
+                           if not p.startswith(("panic:", "no LPAE-DONE"))]
+        else:
+            problems.append(f"the boot did not stop with: {stop}")
+        if "LPAE-INIT" in verdict["facts"]:
+            problems.append("the boot reached /init: the kernel should "
+                            "have refused its input")
+    verdict["expect"], verdict["stop"] = list(expect), stop
+    return verdict
+
+
 def judge_file(path, **kw):
     with open(path, encoding="utf-8", errors="replace") as f:
         return judge(f, **kw)

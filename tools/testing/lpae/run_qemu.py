@@ -19,6 +19,12 @@ The verdict is also written as JSON next to the log, for the harness to
 add up across boots; the QEMU command line, shell-quoted, goes to
 LOG.cmd. --judge LOG judges a saved log again (and rewrites LOG.json).
 
+A bad-input boot says what it must print: --expect REGEX (repeatable),
+a line the console must show while the boot goes on as usual, and
+--stop REGEX, the message the kernel must stop with: the boot passes
+when it appears (QEMU is ended two seconds later), fails if the kernel
+reaches /init or has not printed it within two minutes.
+
 A kernel whose .config (found from --kernel, OUT/arch/arm/boot/zImage)
 has CONFIG_DEBUG_VM_PGTABLE=y must print that mm/debug_vm_pgtable.c ran;
 the verdict JSON records this, so --judge holds a saved log to it too.
@@ -89,6 +95,9 @@ def kernel_has_option(kernel, option):
         return False
 
 
+# A boot that must stop with a message (--stop) gets this long to do so.
+STOP_DEADLINE = 120
+
 # The disk lpae_pcie_test writes: more than its largest transfer (64 MiB).
 DISK_MB = 64
 
@@ -135,6 +144,20 @@ def check_qemu(args, ram_mb):
                     ".".join(map(str, QEMU_MIN))))
 
 
+def ram_end(args, base, managed_mb):
+    """The end of the RAM the kernel manages (exclusive).
+
+    A classic kernel has 32-bit physical addresses: its RAM ends at 4 GiB
+    whatever QEMU gives it (qemu_command() caps its size), and one byte
+    short of it, since memblock cannot hold an end above 0xffffffff.
+    """
+    end = base + (managed_mb << 20)
+    if end >= 1 << 32 and not kernel_has_option(args.kernel,
+                                                "CONFIG_ARM_LPAE"):
+        end = (1 << 32) - 1
+    return end
+
+
 def qemu_command(args, ram_mb):
     append = ["console=ttyAMA0", "panic=-1", "rdinit=/init",
               f"lpae_mode={args.mode}"]
@@ -144,13 +167,16 @@ def qemu_command(args, ram_mb):
     if args.mode == "test":
         append.append("slub_debug=A,pgd_lpae")
     managed = managed_ram_mb(ram_mb, args.append)
+    base = ram_base(args.machine)
+    if (managed is not None and base is not None
+            and not kernel_has_option(args.kernel, "CONFIG_ARM_LPAE")):
+        managed = min(managed, ((1 << 32) - base) >> 20)
     if managed is not None:
         append.append(f"lpae_ram={managed}")
         # Where that RAM ends: the tests that need RAM above 4 GiB
         # decide from this, not from what the kernel under test shows.
-        base = ram_base(args.machine)
         if base is not None:
-            append.append(f"lpae_ram_end={base + (managed << 20):#x}")
+            append.append(f"lpae_ram_end={ram_end(args, base, managed):#x}")
     append += args.append
     cmd = [args.qemu, "-M", args.machine, "-cpu", args.cpu,
            "-smp", str(args.smp), "-m", f"{ram_mb}M", "-audio", "none",
@@ -207,7 +233,8 @@ def run(args, ram_mb):
     # user space" figure. The log is looked at five times a second.
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
     follow, live = LogFollower(args.log), judge.Judge()
-    init_s, problem = None, None
+    init_s, problem, stopped_at = None, None, None
+    stop = re.compile(args.stop) if args.stop else None
     phase, said, said_at = None, None, start
     progress(args.label, start, f"QEMU started (-m {args.mem} -smp {args.smp}"
              f" -M {args.machine})")
@@ -218,7 +245,15 @@ def run(args, ram_mb):
             live.feed(line)
             if init_s is None and "LPAE-INIT:" in line:
                 init_s = time.monotonic() - start
+            if stop and not stopped_at and stop.search(judge.strip(line)):
+                stopped_at = time.monotonic()
         phase = live.phase
+        # The kernel stopped as it should: keep two seconds of what it
+        # prints after the message (the backtrace), then end QEMU.
+        if stopped_at and now - stopped_at > 2:
+            proc.kill()
+            proc.wait()
+            break
         if phase != said and (now - said_at >= 10 or said is None):
             progress(args.label, start, f"in {phase}")
             said, said_at = phase, now
@@ -288,19 +323,28 @@ def main():
                     "the kernel's .config sets CONFIG_DEBUG_VM_PGTABLE)")
     ap.add_argument("--append", action="append", default=[],
                     help="extra kernel command-line words")
+    ap.add_argument("--expect", action="append", default=[],
+                    metavar="REGEX", help="a console line must match")
+    ap.add_argument("--stop", metavar="REGEX",
+                    help="the boot must stop with a line that matches, "
+                    f"within {STOP_DEADLINE}s")
     args = ap.parse_args()
     expect = {"min_kunit": args.min_kunit,
               "min_selftests": args.min_selftests,
-              "expect_tests": args.mode == "test"}
+              "expect_tests": args.mode == "test" and not args.stop}
 
     if args.judge:
         args.log = args.judge
         with open(args.log, encoding="utf-8", errors="replace") as f:
             lines = f.readlines()
         old = judge.load_verdict(args.log + ".json") or {}
-        expect["debug_vm_pgtable"] = (args.debug_vm_pgtable
-                                      or old.get("debug_vm_pgtable", False))
+        args.expect = args.expect or old.get("expect", [])
+        args.stop = args.stop or old.get("stop")
+        expect["expect_tests"] &= not args.stop
+        expect["debug_vm_pgtable"] = not args.stop and (
+            args.debug_vm_pgtable or old.get("debug_vm_pgtable", False))
         verdict = judge.judge(lines, **expect)
+        judge.expect_messages(verdict, lines, args.expect, args.stop)
         verdict["debug_vm_pgtable"] = expect["debug_vm_pgtable"]
         for key in ("label", "seconds", "init_seconds", "mem_mb", "smp",
                     "machine", "cpu"):
@@ -323,8 +367,15 @@ def main():
     if args.init_timeout is None:
         # -icount boots of 16 GiB spend minutes in the memory setup.
         args.init_timeout = 0 if args.mode == "bench" else 120
-    expect["debug_vm_pgtable"] = (args.debug_vm_pgtable or kernel_has_option(
-        args.kernel, "CONFIG_DEBUG_VM_PGTABLE"))
+    if args.stop:
+        # It never reaches /init; a hang instead of the message fails at
+        # the deadline.
+        args.init_timeout = 0
+        args.timeout = min(args.timeout, STOP_DEADLINE)
+    # A boot that must stop early never gets to debug_vm_pgtable.
+    expect["debug_vm_pgtable"] = not args.stop and (
+        args.debug_vm_pgtable
+        or kernel_has_option(args.kernel, "CONFIG_DEBUG_VM_PGTABLE"))
     ram_mb = parse_size_mb(args.mem)
     check_qemu(args, ram_mb)
     os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
@@ -341,6 +392,7 @@ def main():
     verdict = judge.judge(lines, **expect)
     if problem:
         verdict["problems"].insert(0, problem)
+    judge.expect_messages(verdict, lines, args.expect, args.stop)
     verdict.update(label=args.label, seconds=round(seconds, 1),
                    init_seconds=round(init_s, 1) if init_s else None,
                    log=args.log,
