@@ -11,9 +11,9 @@ least once a minute. A kernel that has not reached /init within
 prints its last 40 lines.
 
 On virt the guest also gets a scratch disk (a sparse raw file LOG.disk,
-removed when QEMU ends) and an entropy source, both virtio on PCIe:
-with highmem=on their 64-bit BARs sit above 4 GiB, and lpae_pcie_test
-writes and reads the disk from pages above 4 GiB.
+removed when QEMU ends, serial "lpae-scratch") and an entropy source, both
+virtio on PCIe: with highmem=on their 64-bit BARs sit above 4 GiB, and
+lpae_pcie_test writes and reads the disk from pages above 4 GiB.
 
 The verdict is also written as JSON next to the log, for the harness to
 add up across boots; the QEMU command line, shell-quoted, goes to
@@ -108,7 +108,7 @@ def virt_devices(args):
     with open(disk_path(args), "wb") as f:
         f.truncate(DISK_MB << 20)
     return ["-drive", f"if=none,id=lpaedisk,format=raw,file={disk_path(args)}",
-            "-device", "virtio-blk-pci,drive=lpaedisk",
+            "-device", "virtio-blk-pci,drive=lpaedisk,serial=lpae-scratch",
             "-device", "virtio-rng-pci", "-nic", "none"]
 
 
