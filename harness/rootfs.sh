@@ -194,7 +194,7 @@ make_image() {
 }
 
 image() {
-	local kernel=$1 img=$2 dir want start
+	local kernel=$1 img=$2 dir want start cfg
 	dir=$(dirname "$img")
 	want=$(recipe)
 	if [ -f "$img" ] && [ "$(cat "$img.recipe" 2>/dev/null)" = "$want" ]; then
@@ -203,6 +203,12 @@ image() {
 	fi
 	need_tools
 	[ -f "$kernel" ] || die "no kernel $kernel to finish the image with"
+	# A zImage of the harness (OUT/arch/arm/boot/zImage): its .config
+	# must have what stage 2 mounts the image with.
+	cfg=$(dirname "$kernel")/../../../.config
+	if [ -f "$cfg" ] && ! grep -qx 'CONFIG_EXT4_FS=y' "$cfg"; then
+		die "$kernel has no ext4 (CONFIG_EXT4_FS=y, common.config) to mount the image with"
+	fi
 	mkdir -p "$dir"
 	exec 9> "$dir/.lock"
 	flock 9
