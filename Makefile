@@ -6,12 +6,13 @@
 #   make run      set up, build the LPAE kernel, boot it with $(MEM) and
 #                 print a summary (MEM=16G for more)
 #   make test     every configuration, every test; ends "N passed, N failed"
-#   make shell    interactive busybox shell in the LPAE guest
+#   make shell    interactive shell in the LPAE guest (busybox; on
+#                 MACHINE=virt Debian 12's bash, see ROOTFS)
 #   make bench    our kernel against the base kernel, timed (see README)
 #   make faults   inject each known bug; do the tests catch it? (slow)
 #
-# Developer targets: tree, kernel, initramfs, selftests, boot, series,
-# check, judge-tests (see README).
+# Developer targets: tree, kernel, initramfs, selftests, rootfs, boot,
+# series, check, judge-tests (see README).
 #
 # Settings (NAME=value on the command line; checked before anything is
 # built, a bad one stops make with one line):
@@ -20,6 +21,9 @@
 #   MEM=6G SMP=2         guest RAM (vexpress-a15: at most 30G) and CPUs
 #   MACHINE=vexpress-a15, vexpress-a9 or virt,highmem=on; CPU and DTB follow it
 #   CPU= DTB=            QEMU -cpu and the device tree, if not the default
+#   ROOTFS=debian        make run and make shell: Debian 12 armhf from a
+#                        virtio disk (the default on virt; harness/rootfs.sh
+#                        builds it once into build/rootfs) or initramfs
 #   APPEND="w ..."       kernel command-line words (lpae_tests=, ...)
 #   TIMEOUT=900          limit of a whole boot, seconds
 #   INIT_TIMEOUT=120     a kernel that has not reached /init by then fails
@@ -48,6 +52,7 @@ DTB	?= $(if $(filter vexpress-a9,$(MACHINE)),vexpress-v2p-ca9.dtb,$(if $(filter 
 TIMEOUT	?= 900
 INIT_TIMEOUT ?= 120
 APPEND	?=
+ROOTFS	?= $(if $(filter virt%,$(MACHINE)),debian,initramfs)
 TARGETS	?=
 SKIP	?=
 
@@ -70,7 +75,7 @@ SETTINGS_ERROR := $(shell bash harness/settings.sh CONFIG='$(CONFIG)' \
 	SMP='$(SMP)' TREE='$(TREE)' TIMEOUT='$(TIMEOUT)' \
 	INIT_TIMEOUT='$(INIT_TIMEOUT)' JOBS='$(JOBS)' FAULTS='$(FAULTS)' \
 	EXTENDED='$(EXTENDED)' NOCHECK='$(NOCHECK)' HEAD='$(HEAD)' \
-	NOBUILD='$(NOBUILD)')
+	NOBUILD='$(NOBUILD)' $(if $(filter run shell rootfs,$(MAKECMDGOALS)),ROOTFS='$(ROOTFS)'))
 ifneq ($(SETTINGS_ERROR),)
 $(error $(SETTINGS_ERROR))
 endif
@@ -80,7 +85,7 @@ export LPAE_SKIP := $(SKIP)
 export LPAE_FROM_HEAD := $(HEAD)
 export LPAE_WORK := $(WORK)
 
-.PHONY: all run test faults bench shell setup tree kernel initramfs selftests boot clean help judge-tests
+.PHONY: all run test faults bench shell setup tree kernel initramfs selftests boot clean help judge-tests rootfs
 
 all: help
 
@@ -105,17 +110,33 @@ QEMU_ARGS = --kernel $(KOUT)/arch/arm/boot/zImage \
 	--timeout $(TIMEOUT) --init-timeout $(INIT_TIMEOUT) \
 	$(foreach a,$(APPEND),--append $(a))
 
+# make run and make shell with ROOTFS=debian: the Debian image (built
+# once, again only when its recipe in harness/rootfs.sh changes; its
+# stage 2 boots this configuration's kernel) and the disk of this tree's
+# tests beside it.
+DEBIAN_IMG := $(B)/rootfs/debian-12-armhf.ext4
+TESTS_IMG = $(B)/rootfs/$(TREE)-tests.ext4
+ROOTFS_DEP = $(if $(filter debian,$(ROOTFS)),rootfs)
+ROOTFS_ARGS = $(if $(filter debian,$(ROOTFS)),--rootfs $(DEBIAN_IMG) --tests-disk $(TESTS_IMG))
+RUN_LABEL = $(LABEL)$(if $(filter debian,$(ROOTFS)),-debian)
+
+rootfs: kernel initramfs
+	@bash harness/setup.sh --rootfs $(B)/cache
+	@bash harness/rootfs.sh image $(KOUT)/arch/arm/boot/zImage $(DEBIAN_IMG)
+	@bash harness/rootfs.sh tests $(SRC) $(B)/initramfs/$(TREE).d/root $(TESTS_IMG)
+
 # Boot what is built; build it first if needed.
 boot: kernel initramfs
 	@$(RUNQEMU) $(QEMU_ARGS) --label $(LABEL) --log $(LOG)
 
-run: kernel initramfs
-	@rc=0; $(RUNQEMU) $(QEMU_ARGS) --label $(LABEL) --log $(LOG) || rc=$$?; \
+run: kernel initramfs $(ROOTFS_DEP)
+	@rc=0; $(RUNQEMU) $(QEMU_ARGS) $(ROOTFS_ARGS) --label $(RUN_LABEL) \
+		--log $(B)/logs/$(TREE)/$(RUN_LABEL).log || rc=$$?; \
 	echo; python3 harness/report.py --summary "$$(cat $(SRC)/.lpae-version)" \
-		$(LOG).json || rc=1; exit $$rc
+		$(B)/logs/$(TREE)/$(RUN_LABEL).log.json || rc=1; exit $$rc
 
-shell: kernel initramfs
-	@$(RUNQEMU) $(QEMU_ARGS) --mode shell --label shell --log $(B)/logs/shell.log
+shell: kernel initramfs $(ROOTFS_DEP)
+	@$(RUNQEMU) $(QEMU_ARGS) $(ROOTFS_ARGS) --mode shell --label shell --log $(B)/logs/shell.log
 
 test: setup
 	@TREE=$(TREE) bash harness/test.sh

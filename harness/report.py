@@ -59,6 +59,9 @@ def summary(v, version):
     print(f"QEMU:             -M {v['machine']} -cpu {v['cpu']} -smp {v['smp']} "
           f"-m {v['mem_mb']}M")
     print(f"boot to /init:    {v.get('init_seconds') or '?'} s wall")
+    # A boot of the Debian image (ROOTFS=debian): what its /init found.
+    if facts.get("LPAE-USERSPACE"):
+        print(f"userspace:        {facts['LPAE-USERSPACE'][-1]}")
     print(f"MemTotal:         {gib(mem.get('MemTotal'))}")
     print(f"LowTotal:         {gib(mem.get('LowTotal'))}")
     print(f"HighTotal:        {gib(mem.get('HighTotal'))}")

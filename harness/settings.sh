@@ -102,6 +102,23 @@ check_machine() {
 		bad "MEM=$MEM: this host has $((host_mb / 1024)) GiB of RAM and swap; QEMU cannot allocate more"
 }
 
+# ROOTFS=debian (make run and make shell): Debian's armhf image on a
+# virtio disk, so virt only, and a little-endian kernel.
+check_rootfs() {
+	case $ROOTFS in
+	initramfs) return 0 ;;
+	debian) ;;
+	*) bad "ROOTFS=$ROOTFS: debian or initramfs" ;;
+	esac
+	case ${MACHINE:-vexpress-a15} in
+	virt | virt,*) ;;
+	*) bad "ROOTFS=debian on MACHINE=${MACHINE:-vexpress-a15}: the Debian image boots from a virtio disk, on MACHINE=virt only" ;;
+	esac
+	case +${CONFIG:-lpae}+ in
+	*+be+*) bad "ROOTFS=debian with CONFIG=$CONFIG: Debian armhf is little-endian" ;;
+	esac
+}
+
 check_number() {
 	case $2 in
 	'' | *[!0-9]* | 0) bad "$1=$2: not a positive number" ;;
@@ -124,7 +141,7 @@ main() {
 	local a name value
 	# Only what the command line gives: make exports its variables.
 	unset CONFIG MACHINE CPU MEM SMP DTB TREE TIMEOUT INIT_TIMEOUT JOBS \
-		FAULTS EXTENDED NOCHECK HEAD NOBUILD
+		FAULTS EXTENDED NOCHECK HEAD NOBUILD ROOTFS
 	for a in "$@"; do
 		case $a in
 		*=*) ;;
@@ -133,7 +150,8 @@ main() {
 		name=${a%%=*} value=${a#*=}
 		case $name in
 		CONFIG | MACHINE | CPU | MEM | SMP | DTB | TREE | TIMEOUT | \
-		INIT_TIMEOUT | JOBS | FAULTS | EXTENDED | NOCHECK | HEAD | NOBUILD)
+		INIT_TIMEOUT | JOBS | FAULTS | EXTENDED | NOCHECK | HEAD | NOBUILD | \
+		ROOTFS)
 			printf -v "$name" '%s' "$value" ;;
 		*) bad "$name: not a setting this checks" ;;
 		esac
@@ -154,6 +172,7 @@ main() {
 	'' | *[!A-Za-z0-9_.-]* | .*) bad "TREE=${TREE-}: a plain directory name (letters, digits, _ . -)" ;;
 	esac
 	[ -z "${FAULTS:-}" ] || check_faults
+	[ -z "${ROOTFS+x}" ] || check_rootfs
 	return 0
 }
 

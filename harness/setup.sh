@@ -4,9 +4,11 @@
 # Install what the LPAE harness needs on a Debian 12 host, once.
 # Idempotent: a warm machine with everything present runs no apt at all.
 #
-#   setup.sh [--bench] CACHE_DIR
+#   setup.sh [--bench] [--rootfs] CACHE_DIR
 #
-# --bench also installs what only make bench uses (gnuplot). Packages
+# --bench also installs what only make bench uses (gnuplot); --rootfs
+# what only the Debian root file system of make run and make shell on
+# virt needs (mmdebstrap; mke2fs of e2fsprogs, see harness/rootfs.sh). Packages
 # are installed without their recommended ones (QEMU's would bring GTK,
 # Mesa and GStreamer). What this changes on the system: it adds the
 # armhf architecture (dpkg --add-architecture, for busybox-static:armhf)
@@ -24,6 +26,7 @@ PKGS="linux-source-6.1 gcc-arm-none-eabi gcc-arm-linux-gnueabihf
       cpio xz-utils gzip python3 make perl sparse
       python3-ply python3-git python3-pytest"
 BENCH_PKGS="gnuplot-nox"
+ROOTFS_PKGS="mmdebstrap e2fsprogs"
 
 log() { printf 'setup: %s\n' "$*"; }
 
@@ -142,9 +145,13 @@ check() {
 	return $bad
 }
 
-if [ "${1:-}" = --bench ]; then
-	PKGS="$PKGS $BENCH_PKGS"
+while :; do
+	case ${1:-} in
+	--bench) PKGS="$PKGS $BENCH_PKGS" ;;
+	--rootfs) PKGS="$PKGS $ROOTFS_PKGS" ;;
+	*) break ;;
+	esac
 	shift
-fi
+done
 CACHE=$(realpath -m "${1:-build/cache}")
 main

@@ -43,6 +43,9 @@ def make_n(*words):
     ["CONFIG=classic", "MACHINE=virt,highmem=off", "CPU=cortex-a7",
      "DTB=-", "MEM=2G"],
     ["CONFIG=lpae", "MACHINE=virt,highmem=on", "CPU=cortex-a15", "MEM=16G"],
+    ["CONFIG=lpae", "MACHINE=virt", "ROOTFS=debian"],
+    ["CONFIG=classic", "MACHINE=virt,highmem=off", "ROOTFS=debian"],
+    ["MACHINE=vexpress-a15", "ROOTFS=initramfs"],
     [],
 ])
 def test_good(words):
@@ -80,6 +83,11 @@ def test_good(words):
     (["TREE=../x"], "TREE=../x: a plain directory name"),
     (["FAULTS=xn xm"], "FAULTS=xn xm: no fault xm"),
     (["COLOUR=1"], "COLOUR: not a setting"),
+    (["MACHINE=virt", "ROOTFS=ubuntu"], "ROOTFS=ubuntu: debian or initramfs"),
+    (["MACHINE=vexpress-a15", "ROOTFS=debian"],
+     "ROOTFS=debian on MACHINE=vexpress-a15: the Debian image boots from a virtio disk"),
+    (["CONFIG=lpae+be", "MACHINE=virt", "ROOTFS=debian"],
+     "ROOTFS=debian with CONFIG=lpae+be: Debian armhf is little-endian"),
 ])
 def test_bad(words, message):
     r = settings(*words)
@@ -93,9 +101,11 @@ def test_bad(words, message):
     ("run", "MEM=40G"),
     ("run", "MACHINE=vexpress-a9"),       # CPU follows, the LPAE kernel not
     ("faults", "FAULTS=xm"),
+    ("run", "ROOTFS=debian"),             # vexpress: no virtio disk
+    ("shell", "MACHINE=virt CONFIG=lpae+be"),   # ROOTFS=debian follows
 ])
 def test_make_stops_at_once(goal, word):
-    r = make_n(goal, word)
+    r = make_n(goal, *word.split())
     assert r.returncode == 2
     assert r.stdout == ""
     lines = r.stderr.splitlines()
@@ -105,7 +115,7 @@ def test_make_stops_at_once(goal, word):
 def test_make_help_lists_settings():
     r = subprocess.run(["make", "help"], cwd=REPO, env=ENV,
                        capture_output=True, text=True, check=True)
-    for name in ("CONFIG=", "MEM=", "MACHINE=", "FAULTS=", "JOBS=",
+    for name in ("CONFIG=", "MEM=", "MACHINE=", "FAULTS=", "JOBS=", "ROOTFS=",
                  "INIT_TIMEOUT=", "LPAE_NO_BUILD_LOCK="):
         assert name in r.stdout
 

@@ -36,6 +36,8 @@
 #define MAX_IOMEM	512
 /* Pages per pwritev()/preadv(): 1 MiB. */
 #define BATCH		256
+/* The serial of the disk run_qemu.py attaches for this test to write. */
+#define SCRATCH_SERIAL	"lpae-scratch"
 /* A disk page's pattern seed: its index on the disk, tagged. */
 #define DISK_SEED(i)	(0xd15c0000ULL ^ ((uint64_t)(i) << 20))
 
@@ -284,10 +286,16 @@ TEST_F(pcie, bar_above_4g_claimed_by_a_driver)
 	}
 }
 
-/* The first virtio block device behind PCI: its name, "" if none. */
+/*
+ * The scratch disk: the virtio block device behind PCI whose serial is
+ * SCRATCH_SERIAL (run_qemu.py sets it). Its name, "" if none. The serial,
+ * not the first vd* disk, because a boot of the Debian image also has its
+ * root file system and the tests on virtio disks, which this test must
+ * never write.
+ */
 static void find_disk(char *name, size_t len, char *pci, size_t pci_len)
 {
-	char path[300], link[PATH_MAX], *p, *slash;
+	char path[300], link[PATH_MAX], serial[64], *p, *slash;
 	struct dirent *d;
 	ssize_t n;
 	DIR *dir;
@@ -299,6 +307,9 @@ static void find_disk(char *name, size_t len, char *pci, size_t pci_len)
 		return;
 	while ((d = readdir(dir))) {
 		if (strncmp(d->d_name, "vd", 2))
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%s/serial", d->d_name);
+		if (strcmp(read_line(path, serial, sizeof(serial)), SCRATCH_SERIAL))
 			continue;
 		snprintf(path, sizeof(path), "/sys/block/%s", d->d_name);
 		n = readlink(path, link, sizeof(link) - 1);
@@ -436,7 +447,8 @@ TEST_F_TIMEOUT(disk, odirect_from_and_into_pages_above_4g, 180)
 		SKIP(return, "no generic ECAM PCIe host (not QEMU virt)");
 	find_disk(disk, sizeof(disk), pci, sizeof(pci));
 	ASSERT_NE(0, disk[0]) {
-		TH_LOG("no virtio disk behind PCI (run_qemu.py attaches one on virt)");
+		TH_LOG("no virtio disk with serial %s on PCI (run_qemu.py attaches one on virt)",
+		       SCRATCH_SERIAL);
 	}
 	if (!lpae_pfns_visible())
 		SKIP(return, "pagemap hides frame numbers (not root)");

@@ -11,9 +11,15 @@ least once a minute. A kernel that has not reached /init within
 prints its last 40 lines.
 
 On virt the guest also gets a scratch disk (a sparse raw file LOG.disk,
-removed when QEMU ends) and an entropy source, both virtio on PCIe:
-with highmem=on their 64-bit BARs sit above 4 GiB, and lpae_pcie_test
-writes and reads the disk from pages above 4 GiB.
+removed when QEMU ends, serial "lpae-scratch") and an entropy source, both
+virtio on PCIe: with highmem=on their 64-bit BARs sit above 4 GiB, and
+lpae_pcie_test writes and reads the disk from pages above 4 GiB.
+
+--rootfs IMAGE (virt only) boots a root file system from a virtio disk
+instead of the initramfs: the Debian image of harness/rootfs.sh, /dev/vda,
+opened with snapshot=on so that no boot changes it, and beside it the
+read-only disk of tests (--tests-disk, /dev/vdb), whose /init the image's
+/sbin/lpae-init runs. The scratch disk comes after both.
 
 The verdict is also written as JSON next to the log, for the harness to
 add up across boots; the QEMU command line, shell-quoted, goes to
@@ -114,11 +120,22 @@ def virt_devices(args):
     """
     if args.machine.split(",")[0] != "virt":
         return []
+    devices = []
+    # The root file system and the tests first: PCI probes in slot order,
+    # which QEMU gives in the order of -device, so they are vda and vdb.
+    if args.rootfs:
+        devices += ["-drive", "if=none,id=lpaeroot,format=raw,snapshot=on,"
+                    f"file={args.rootfs}",
+                    "-device", "virtio-blk-pci,drive=lpaeroot,serial=lpae-root",
+                    "-drive", "if=none,id=lpaetests,format=raw,readonly=on,"
+                    f"file={args.tests_disk}",
+                    "-device", "virtio-blk-pci,drive=lpaetests,serial=lpae-tests"]
     with open(disk_path(args), "wb") as f:
         f.truncate(DISK_MB << 20)
-    return ["-drive", f"if=none,id=lpaedisk,format=raw,file={disk_path(args)}",
-            "-device", "virtio-blk-pci,drive=lpaedisk",
-            "-device", "virtio-rng-pci", "-nic", "none"]
+    return devices + [
+        "-drive", f"if=none,id=lpaedisk,format=raw,file={disk_path(args)}",
+        "-device", "virtio-blk-pci,drive=lpaedisk,serial=lpae-scratch",
+        "-device", "virtio-rng-pci", "-nic", "none"]
 
 
 def qemu_version(binary):
@@ -159,8 +176,12 @@ def ram_end(args, base, managed_mb):
 
 
 def qemu_command(args, ram_mb):
-    append = ["console=ttyAMA0", "panic=-1", "rdinit=/init",
-              f"lpae_mode={args.mode}"]
+    if args.rootfs:
+        boot = ["root=/dev/vda", "rootfstype=ext4", "rw", "rootwait",
+                "init=/sbin/lpae-init"]
+    else:
+        boot = ["rdinit=/init"]
+    append = ["console=ttyAMA0", "panic=-1", *boot, f"lpae_mode={args.mode}"]
     # Lets the PGD fault injection test scope failslab to the PGD cache
     # (6.1's sysfs failslab flag is read-only). Not for benchmarks: any
     # slub_debug string switches SLUB's debug checks on.
@@ -180,8 +201,9 @@ def qemu_command(args, ram_mb):
     append += args.append
     cmd = [args.qemu, "-M", args.machine, "-cpu", args.cpu,
            "-smp", str(args.smp), "-m", f"{ram_mb}M", "-audio", "none",
-           "-kernel", args.kernel, "-initrd", args.initrd,
-           "-append", " ".join(append), "-no-reboot"]
+           "-kernel", args.kernel, "-append", " ".join(append), "-no-reboot"]
+    if not args.rootfs:
+        cmd += ["-initrd", args.initrd]
     # "-" (QEMU virt): the machine's own generated device tree.
     if args.dtb != "-":
         cmd += ["-dtb", args.dtb]
@@ -300,6 +322,11 @@ def main():
     ap.add_argument("--dtb")
     ap.add_argument("--initrd")
     ap.add_argument("--log", help="console log file")
+    ap.add_argument("--rootfs", metavar="IMAGE",
+                    help="boot this root file system image (virt) instead "
+                    "of the initramfs")
+    ap.add_argument("--tests-disk", metavar="IMAGE",
+                    help="with --rootfs: the disk of tests (harness/rootfs.sh)")
     ap.add_argument("--judge", metavar="LOG",
                     help="judge this saved log again; boot nothing")
     ap.add_argument("--label", default="boot")
@@ -361,9 +388,13 @@ def main():
             json.dump(verdict, f, indent=1)
         return 0 if report(args, verdict, lines) else 1
 
-    for need in ("kernel", "dtb", "initrd", "log"):
+    for need in ("kernel", "dtb", "log",
+                 *(["tests_disk"] if args.rootfs else ["initrd"])):
         if not getattr(args, need):
-            ap.error(f"--{need} is required to boot (or --judge LOG)")
+            ap.error(f"--{need.replace('_', '-')} is required to boot "
+                     "(or --judge LOG)")
+    if args.rootfs and args.machine.split(",")[0] != "virt":
+        ap.error("--rootfs boots from a virtio disk: only on virt")
     if args.init_timeout is None:
         # -icount boots of 16 GiB spend minutes in the memory setup.
         args.init_timeout = 0 if args.mode == "bench" else 120
