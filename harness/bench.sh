@@ -34,6 +34,9 @@ tree() { [ "$1" = ours ] && echo bench || echo base; }
 src() { echo "$B/src/$(tree "$1")"; }
 kout() { echo "$B/kernel/$(tree "$1")/$CFG"; }
 
+# Boot marks (the memory setup before the kernel's clock), both trees.
+export LPAE_EXTRA_PATCHES=harness/bench-boot-marks.patch
+
 start=$(date +%s)
 failed=0
 echo "bench: ours is HEAD $(git log -1 --format='%h %s')" \
