@@ -63,6 +63,7 @@ static struct kunit_suite highmem_suite = {
 	.name = "arm_highmem",
 	.test_cases = highmem_cases,
 };
+
 kunit_test_suite(highmem_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the ARM highmem page counts");
