@@ -404,6 +404,14 @@ def main():
             print(table(grows, [f"{k} (unit)"] + [f"{m}" for m in km]))
             print()
             print(linearity(boots, km, k))
+    per_gib = []
+    for k in KERNELS:
+        for a, b, sl in slopes(boots, k, growth(boots, k)[0]):
+            if (a, b) == (6, 16):
+                per_gib.append(f"{k} {sl * 1000:.1f}")
+    if per_gib:
+        print("boot_to_init from 6 to 16 GiB, ms per GiB (target <= 60): "
+              + ", ".join(per_gib))
 
     os.makedirs(outdir, exist_ok=True)
     path = os.path.join(outdir, "bench.csv")
