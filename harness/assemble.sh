@@ -13,6 +13,9 @@
 # LPAE_FROM_HEAD=1 takes our files as committed at HEAD, ignoring
 # uncommitted changes in the work tree, except the files listed in
 # LPAE_WORK="path ...", which come from the work tree.
+# LPAE_EXTRA_PATCHES="diff ..." applies those diffs (paths from the repo
+# root) after patches/series, to an "ours" or a "base" tree alike: make
+# bench's instrumentation, which is never part of the series.
 #
 # The unpacked tree is reused while the tarball and patches/ are unchanged;
 # an owned file is copied only when its content differs, so make rebuilds
@@ -32,6 +35,9 @@ die() { printf 'assemble: %s\n' "$*" >&2; exit 1; }
 fingerprint() {
 	local p
 	stat -c '%n %s %Y' "$TARBALL"
+	for p in ${LPAE_EXTRA_PATCHES:-}; do
+		cat "$REPO/$p"
+	done
 	[ "$KIND" = ours ] || return 0
 	[ -f "$REPO/patches/series" ] && cat "$REPO/patches/series"
 	for p in $(patch_list "$REPO/patches"); do
@@ -57,6 +63,15 @@ apply_patches() {
 	for p in $(patch_list "$REPO/patches"); do
 		apply_patch "$DEST" "$REPO/patches/$p" "$DEST.patchlog" ||
 			die "patch $p does not apply to $(base_version) (hunks above)"
+		printf 'assemble: applied %s\n' "$p"
+	done
+}
+
+apply_extra() {
+	local p
+	for p in ${LPAE_EXTRA_PATCHES:-}; do
+		apply_patch "$DEST" "$REPO/$p" "$DEST.patchlog" ||
+			die "extra patch $p does not apply (hunks above)"
 		printf 'assemble: applied %s\n' "$p"
 	done
 }
@@ -122,6 +137,7 @@ if [ ! -f "$DEST/.lpae-fingerprint" ] ||
    [ "$(cat "$DEST/.lpae-fingerprint")" != "$FP" ]; then
 	unpack
 	[ "$KIND" = ours ] && apply_patches
+	apply_extra
 	echo "$FP" > "$DEST/.lpae-fingerprint"
 fi
 [ "$KIND" = ours ] && overlay

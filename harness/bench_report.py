@@ -32,9 +32,31 @@ PHASES = (("ts_memory_line", "Memory: "),
           ("ts_initrd_unpacked", "Freeing initrd memory"),
           ("ts_run_init", "Run /init as init process"))
 BOOT = ("boot_to_init", "boot_before_clock", "ts_run_init")
-GROWTH = BOOT + ("fault_anon_256M", "unmap_per_page")
+# harness/bench-boot-marks.patch: "boot-mark: <mark> <ns> ns", the guest
+# counter from reset at points of the memory setup. A phase runs from
+# the mark before it (reset for the first) to its own mark.
+MARKS = (("boot_decompress", "start_kernel"),
+         ("boot_setup_arch_tables", "bootmem_init"),
+         ("boot_sparse_init", "sparse_init_done"),
+         ("boot_memmap_init", "bootmem_init_done"),
+         ("boot_setup_arch_rest", "setup_arch_done"),
+         ("boot_to_mm_init", "mm_init"),
+         ("boot_mem_init_start", "memblock_free_all"),
+         ("boot_free_lowmem", "memblock_free_all_done"),
+         ("boot_free_highmem", "free_highpages_done"),
+         ("boot_mm_init_rest", "mm_init_done"),
+         ("boot_to_time_init", "time_init"))
+PHASE_NAMES = tuple(n for n, _ in MARKS)
+# The highmem fault penalty: fault_anon_64M in a guest without highmem
+# against one where the pages come from highmem.
+PENALTY = ("fault_anon_64M", "512M", "6G")
+BOOT_SIZES = ("2G", "6G", "16G", "30G")
+GROWTH = BOOT + ("boot_memmap_init", "boot_free_lowmem", "boot_free_highmem",
+                 "fault_anon_64M", "fault_anon_256M", "unmap_per_page")
 # Figures kept out of the printed tables (still in the CSV).
-CSV_ONLY = ("init_uptime", "ts_memory_line", "ts_initrd_unpacked")
+# The boot phases have a table of their own (every RAM size).
+CSV_ONLY = ("init_uptime", "ts_memory_line", "ts_initrd_unpacked") + \
+    PHASE_NAMES
 
 
 def mem_gib(mem):
@@ -43,7 +65,7 @@ def mem_gib(mem):
 
 def parse_log(path):
     """Figures of one boot: name -> (median, min, max, unit) or a skip."""
-    figs, skips = {}, {}
+    figs, skips, marks = {}, {}, {}
     with open(path, encoding="utf-8", errors="replace") as f:
         lines = f.readlines()
     for raw in lines:
@@ -55,6 +77,9 @@ def parse_log(path):
                 if text.startswith(key) and name not in figs:
                     t = float(m.group(1))
                     figs[name] = (t, t, t, "s")
+        m = re.match(r"boot-mark: (\w+) (\d+) ns", text)
+        if m:
+            marks.setdefault(m.group(1), int(m.group(2)) / 1e6)
         m = re.match(r"LPAE-INIT: at (\d+\.\d+)s", text)
         if m:
             t = float(m.group(1))
@@ -69,6 +94,12 @@ def parse_log(path):
                 figs[w[1]] = (float(w[2]), float(w[3]), float(w[4]), w[5])
             except ValueError:
                 pass
+    prev = 0.0
+    for name, mark in MARKS:
+        if mark in marks:
+            t = marks[mark] - prev
+            figs[name] = (t, t, t, "ms")
+            prev = marks[mark]
     init = figs.get("ts_run_init") or figs.get("init_uptime")
     if "boot_before_clock" in figs and init:
         # Reset to /init: the timestamps count from the clock's start.
@@ -166,12 +197,12 @@ def verdict_line(csv_rows):
             + "\n  ".join(slower))
 
 
-def growth(boots):
-    mems = sorted({k.split("-", 1)[1] for k in boots if k.startswith("ours-")},
-                  key=mem_gib)
+def growth(boots, kernel="ours"):
+    mems = sorted({k.split("-", 1)[1] for k in boots
+                   if k.startswith(kernel + "-")}, key=mem_gib)
     rows = []
     for n in GROWTH:
-        vals = [boots[f"ours-{m}"][0].get(n) for m in mems]
+        vals = [boots[f"{kernel}-{m}"][0].get(n) for m in mems]
         if not any(vals):
             continue
         rows.append([f"{n} ({next(v for v in vals if v)[3]})"] +
@@ -179,19 +210,69 @@ def growth(boots):
     return mems, rows
 
 
-def linearity(boots, mems):
-    """Slopes of boot_to_init between successive RAM sizes, per GiB."""
-    pts = [(mem_gib(m), boots[f"ours-{m}"][0].get("boot_to_init"))
-           for m in mems]
+def slopes(boots, kernel, mems):
+    """boot_to_init between successive RAM sizes of 2 GiB and more."""
+    pts = [(mem_gib(m), boots[f"{kernel}-{m}"][0].get("boot_to_init"))
+           for m in mems if mem_gib(m) >= 2]
     pts = [(g, v[0]) for g, v in pts if v]
-    if len(pts) < 3:
-        return "boot_to_init: fewer than three RAM sizes, no growth check"
-    slopes = [(b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(pts, pts[1:])]
-    desc = ", ".join(f"{a[0]:g}->{b[0]:g} GiB {s * 1000:.1f} ms/GiB"
-                     for (a, b, s) in zip(pts, pts[1:], slopes))
-    ok = all(s2 <= s1 * 1.05 + 0.001 for s1, s2 in zip(slopes, slopes[1:]))
-    return (f"boot_to_init growth: {desc}: "
+    return [(a[0], b[0], (b[1] - a[1]) / (b[0] - a[0]))
+            for a, b in zip(pts, pts[1:])]
+
+
+def linearity(boots, mems, kernel="ours"):
+    """Slopes of boot_to_init between successive RAM sizes, per GiB."""
+    sl = slopes(boots, kernel, mems)
+    if len(sl) < 2:
+        return (f"{kernel} boot_to_init: fewer than three RAM sizes of"
+                " 2 GiB or more, no growth check")
+    desc = ", ".join(f"{a:g}->{b:g} GiB {s * 1000:.1f} ms/GiB"
+                     for a, b, s in sl)
+    ok = all(s2 <= s1 * 1.05 + 0.001
+             for (_, _, s1), (_, _, s2) in zip(sl, sl[1:]))
+    return (f"{kernel} boot_to_init growth: {desc}: "
             f"{'no faster than linear' if ok else 'FASTER than linear'}")
+
+
+def breakdown(boots):
+    """The boot phases (ms) of both kernels at every size booted."""
+    mems = [m for m in BOOT_SIZES
+            if any(f"{k}-{m}" in boots for k in KERNELS)]
+    head, rows = ["phase (ms)"], []
+    for m in mems:
+        head += [f"ours {m}", f"base {m}", f"ratio {m}"]
+    for n in PHASE_NAMES + ("boot_before_clock", "boot_to_init"):
+        row, seen = [n], False
+        for m in mems:
+            o = boots.get(f"ours-{m}", ({},))[0].get(n)
+            b = boots.get(f"base-{m}", ({},))[0].get(n)
+            scale = 1000 if n in BOOT else 1
+            o = o and o[0] * scale
+            b = b and b[0] * scale
+            seen |= o is not None or b is not None
+            row += [fmt(o), fmt(b), f"{o / b:.3f}" if o and b else "-"]
+        if seen:
+            rows.append(row)
+    return head, rows
+
+
+def penalty(boots):
+    """fault_anon_64M with and without highmem, per kernel."""
+    name, low, high = PENALTY
+    rows = []
+    for k in KERNELS:
+        lo = boots.get(f"{k}-{low}", ({},))[0]
+        hi = boots.get(f"{k}-{high}", ({},))[0]
+        a, b = lo.get(name), hi.get(name)
+        if not a and not b:
+            continue
+        share = [f.get(name + "_highmem") for f in (lo, hi)]
+        rows.append([k, fmt(a and a[0]),
+                     fmt(share[0] and share[0][0]), fmt(b and b[0]),
+                     fmt(share[1] and share[1][0]),
+                     f"{b[0] / a[0]:.4f}" if a and b else "-"])
+    head = ["kernel", f"{low} ns/page", "highmem %", f"{high} ns/page",
+            "highmem %", "high/low"]
+    return head, rows
 
 
 def plot(outdir, boots, names, mems):
@@ -301,12 +382,36 @@ def main():
     print("boot_* and ts_* are one sample per boot, the others medians of"
           " the repetitions.")
     print(verdict_line(csv_rows[:len(names)]))
-    mems, grows = growth(boots)
-    if grows:
+    head, rows = breakdown(boots)
+    if rows:
         print()
-        print(table(grows, ["ours (unit)"] + [f"{m}" for m in mems]))
+        print("Boot phases, reset to the kernel's clock (boot marks), then"
+              " the totals:")
+        print(table(rows, head))
+    head, rows = penalty(boots)
+    if rows:
         print()
-        print(linearity(boots, mems))
+        print(f"Highmem fault penalty ({PENALTY[0]}, a guest without"
+              " highmem against one whose pages come from highmem):")
+        print(table(rows, head))
+    mems = []
+    for k in KERNELS:
+        km, grows = growth(boots, k)
+        if k == "ours":
+            mems = km
+        if grows:
+            print()
+            print(table(grows, [f"{k} (unit)"] + [f"{m}" for m in km]))
+            print()
+            print(linearity(boots, km, k))
+    per_gib = []
+    for k in KERNELS:
+        for a, b, sl in slopes(boots, k, growth(boots, k)[0]):
+            if (a, b) == (6, 16):
+                per_gib.append(f"{k} {sl * 1000:.1f}")
+    if per_gib:
+        print("boot_to_init from 6 to 16 GiB, ms per GiB (target <= 60): "
+              + ", ".join(per_gib))
 
     os.makedirs(outdir, exist_ok=True)
     path = os.path.join(outdir, "bench.csv")

@@ -32,6 +32,7 @@ HDR=arch/arm/include/asm/pgtable-3level.h
 TYPES=arch/arm/include/asm/pgtable-3level-types.h
 HWDEF=arch/arm/include/asm/pgtable-3level-hwdef.h
 PGD=arch/arm/mm/pgd.c
+INIT=arch/arm/mm/init.c
 
 # name | file | perl substitution (must change the file; write a "|" in
 #   it as \x7c) | the cases
@@ -79,6 +80,7 @@ layout-panic-silent | $MMU | s/^\twatch_layout_panics\(\);\n//m | boot | lpae | 
 image-unchecked | $MMU | s/^\tcheck_image_in_ram\(\);\n//m | boot | lpae | | --append mem=8M --stop Kernel.panic.*kernel.image.*is.not.inside.the.RAM
 vmalloc-unfit | $MMU | s/^\tfit_vmalloc_to_ram\(\);\n//m | boot | lpae | | --append vmalloc=2G --expect vmalloc.area.of.976MiB.leaves.32MiB.of.lowmem.*reduced.to
 map-40bit | $MMU | s/map_range\(&req, addr, len, __pfn_to_phys\(md->pfn\)\);/map_range(\&req, addr, len, (u32)__pfn_to_phys(md->pfn));/ | arm_mmu_replace.map_late_40bit_output
+highmem-lost | $INIT | s/free_highmem_range\(max\(start, max_low\), end\);/free_highmem_range(max(start, max_low), end - 1);/ | arm_highmem.highmem_counts_test
 "
 
 die() { printf 'faults: %s\n' "$*" >&2; exit 1; }

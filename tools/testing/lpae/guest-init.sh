@@ -8,7 +8,8 @@
 # gives an interactive shell instead; lpae_tests=prog1,prog2 runs only
 # those selftest programs; lpae_quick=1 runs the stress cases at their
 # quick sizes (LPAE_QUICK, see lpae_util.h); lpae_hotplug=1 asks
-# lpae_hotplug_test to take CPUs offline and back (LPAE_HOTPLUG).
+# lpae_hotplug_test to take CPUs offline and back (LPAE_HOTPLUG);
+# lpae_bench_only=a,b runs only those benchmarks (lpae_bench --only).
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -23,6 +24,7 @@ uptime_s() {
 mode=test
 timeout_s=600
 only=
+bench_only=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	lpae_mode=*) mode=${arg#lpae_mode=} ;;
@@ -32,6 +34,7 @@ for arg in $(cat /proc/cmdline); do
 	lpae_hotplug=*) LPAE_HOTPLUG=${arg#lpae_hotplug=}; export LPAE_HOTPLUG ;;
 	lpae_timeout=*) timeout_s=${arg#lpae_timeout=} ;;
 	lpae_tests=*) only=$(echo "${arg#lpae_tests=}" | tr , ' ') ;;
+	lpae_bench_only=*) bench_only=${arg#lpae_bench_only=} ;;
 	esac
 done
 
@@ -66,7 +69,7 @@ fi
 
 # lpae_mode=bench (make bench): the benchmarks instead of the tests.
 if [ "$mode" = bench ]; then
-	/lpae/lpae_bench 2>&1
+	/lpae/lpae_bench ${bench_only:+--only "$bench_only"} 2>&1
 	echo "LPAE-BENCH-END: rc=$?"
 	echo "LPAE-DONE: at $(uptime_s)s"
 	poweroff -f

@@ -12,7 +12,8 @@
  * "-icount shift=0,sleep=off" guest time counts instructions (1 ns each),
  * so a figure repeats from boot to boot and compares two kernels.
  *
- *   lpae_bench [--reps N] [--only name,name...]
+ *   lpae_bench [--reps N] [--only name,name...]   (the first name of a
+ *                                                 figure)
  *   lpae_bench --noop        exit at once (the exec_static child)
  */
 #include <errno.h>
@@ -99,6 +100,86 @@ static int bench_fault_unmap(unsigned long arg, double out[2])
 	t2 = now_ns();
 	out[0] = (double)(t1 - t0) / pages;
 	out[1] = (double)(t2 - t1) / pages;
+	return 0;
+}
+
+/* First PFN of the HighMem zone (/proc/zoneinfo); 0 when there is none. */
+static uint64_t highmem_start_pfn(void)
+{
+	FILE *f = fopen("/proc/zoneinfo", "re");
+	unsigned long long pfn;
+	char line[256];
+	int high = 0;
+	uint64_t ret = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "Node ", 5))
+			high = strstr(line, "zone  HighMem") != NULL;
+		else if (high && sscanf(line, " start_pfn: %llu", &pfn) == 1) {
+			ret = pfn;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * The share of the @pages pages at @buf that lie in highmem, in %, from
+ * their PFNs in /proc/self/pagemap (bits 54:0, bit 63 present; root
+ * sees the PFN). -1 when it cannot tell.
+ */
+static double highmem_share(void *buf, size_t pages)
+{
+	uint64_t start = highmem_start_pfn(), e;
+	size_t i, high = 0, seen = 0;
+	off_t off;
+	int fd;
+
+	if (!start)
+		return 0;
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	off = (off_t)((uintptr_t)buf / LPAE_PAGE_SIZE) * sizeof(e);
+	for (i = 0; i < pages; i++, off += sizeof(e)) {
+		if (pread(fd, &e, sizeof(e), off) != sizeof(e))
+			break;
+		if (!(e >> 63) || !(e & ((1ULL << 55) - 1)))
+			continue;
+		seen++;
+		high += (e & ((1ULL << 55) - 1)) >= start;
+	}
+	close(fd);
+	return seen ? 100.0 * high / seen : -1;
+}
+
+/*
+ * Write-fault @arg bytes of fresh anonymous memory: ns per page, and the
+ * share of those pages that came from highmem. Both sides of the highmem
+ * fault penalty: in a guest with no highmem the share is 0, in one of
+ * several GiB it is 100.
+ */
+static int bench_fault_zone(unsigned long arg, double out[2])
+{
+	size_t pages = arg / LPAE_PAGE_SIZE;
+	long long avail = lpae_meminfo_kb("MemAvailable");
+	uint64_t t0, t1;
+	void *buf;
+
+	if (avail >= 0 && (unsigned long long)avail * 1024 < arg + (64UL << 20))
+		return skip("MemAvailable below the size + 64 MiB");
+	buf = map_anon(arg);
+	if (!buf)
+		return skip("mmap failed");
+	t0 = now_ns();
+	touch(buf, arg, 1);
+	t1 = now_ns();
+	out[1] = highmem_share(buf, pages);
+	munmap(buf, arg);
+	out[0] = (double)(t1 - t0) / pages;
 	return 0;
 }
 
@@ -257,6 +338,8 @@ static const struct figure figures[] = {
 	{ { "mmap_touch_munmap_1M" }, { "us" }, bench_map_cycle, LPAE_MIB },
 	{ { "mprotect_16M" }, { "us" }, bench_mprotect, 16 * LPAE_MIB },
 	{ { "exec_static" }, { "us" }, bench_exec, 20 },
+	{ { "fault_anon_64M", "fault_anon_64M_highmem" }, { "ns", "%" },
+	  bench_fault_zone, 64 * LPAE_MIB },
 	{ { "fault_anon_256M", "unmap_per_page" }, { "ns", "ns" },
 	  bench_fault_unmap, 256 * LPAE_MIB },
 	{ { "kmap_tmpfs" }, { "ns" }, bench_tmpfs, 256 * LPAE_MIB },
