@@ -22,6 +22,8 @@ LOG.cmd. --judge LOG judges a saved log again (and rewrites LOG.json).
 A kernel whose .config (found from --kernel, OUT/arch/arm/boot/zImage)
 has CONFIG_DEBUG_VM_PGTABLE=y must print that mm/debug_vm_pgtable.c ran;
 the verdict JSON records this, so --judge holds a saved log to it too.
+Likewise CONFIG_DEBUG_KMEMLEAK=y: the log must have the kmemleak scan
+that guest-init.sh makes after the selftests, and it must be empty.
 """
 
 import argparse
@@ -135,14 +137,42 @@ def check_qemu(args, ram_mb):
                     ".".join(map(str, QEMU_MIN))))
 
 
+# The PGD cache's failslab flag, which the PGD fault injection test needs.
+PGD_SLUB_DEBUG = ("A", "pgd_lpae")
+
+
+def slub_debug_word(words):
+    """The one slub_debug= word of a test boot, given the --append words.
+
+    Lets the PGD fault injection test scope failslab to the PGD cache
+    (6.1's sysfs failslab flag is read-only). The kernel keeps only the
+    last slub_debug= it is given, and a cache that a block names gets
+    that block's flags alone; so a boot's own slub_debug=FLAGS (lpae+debug:
+    FZPU for every cache) becomes "FLAGS;FLAGSA,pgd_lpae". Returns the
+    word and @words without the boot's own slub_debug=.
+    """
+    own = [w for w in words if w.startswith("slub_debug=")]
+    rest = [w for w in words if not w.startswith("slub_debug=")]
+    flags, cache = PGD_SLUB_DEBUG
+    if not own:
+        return f"slub_debug={flags},{cache}", rest
+    mine = own[-1][len("slub_debug="):]
+    if not re.fullmatch(r"[A-Za-z-]+", mine):
+        raise SystemExit(f"run_qemu: {own[-1]}: only flags for every cache "
+                         f"can be combined with the PGD cache's {flags}")
+    both = mine + "".join(f for f in flags if f not in mine)
+    return f"slub_debug={mine};{both},{cache}", rest
+
+
 def qemu_command(args, ram_mb):
     append = ["console=ttyAMA0", "panic=-1", "rdinit=/init",
               f"lpae_mode={args.mode}"]
-    # Lets the PGD fault injection test scope failslab to the PGD cache
-    # (6.1's sysfs failslab flag is read-only). Not for benchmarks: any
-    # slub_debug string switches SLUB's debug checks on.
+    words = args.append
+    # Not for benchmarks: any slub_debug string switches SLUB's debug
+    # checks on.
     if args.mode == "test":
-        append.append("slub_debug=A,pgd_lpae")
+        slub, words = slub_debug_word(words)
+        append.append(slub)
     managed = managed_ram_mb(ram_mb, args.append)
     if managed is not None:
         append.append(f"lpae_ram={managed}")
@@ -151,7 +181,7 @@ def qemu_command(args, ram_mb):
         base = ram_base(args.machine)
         if base is not None:
             append.append(f"lpae_ram_end={base + (managed << 20):#x}")
-    append += args.append
+    append += words
     cmd = [args.qemu, "-M", args.machine, "-cpu", args.cpu,
            "-smp", str(args.smp), "-m", f"{ram_mb}M", "-audio", "none",
            "-kernel", args.kernel, "-initrd", args.initrd,
@@ -286,6 +316,10 @@ def main():
     ap.add_argument("--debug-vm-pgtable", action="store_true",
                     help="require debug_vm_pgtable's line (default: when "
                     "the kernel's .config sets CONFIG_DEBUG_VM_PGTABLE)")
+    ap.add_argument("--kmemleak", action="store_true",
+                    help="require guest-init.sh's kmemleak scan, empty "
+                    "(default: when the kernel's .config sets "
+                    "CONFIG_DEBUG_KMEMLEAK)")
     ap.add_argument("--append", action="append", default=[],
                     help="extra kernel command-line words")
     args = ap.parse_args()
@@ -300,8 +334,10 @@ def main():
         old = judge.load_verdict(args.log + ".json") or {}
         expect["debug_vm_pgtable"] = (args.debug_vm_pgtable
                                       or old.get("debug_vm_pgtable", False))
+        expect["kmemleak"] = args.kmemleak or old.get("kmemleak", False)
         verdict = judge.judge(lines, **expect)
         verdict["debug_vm_pgtable"] = expect["debug_vm_pgtable"]
+        verdict["kmemleak"] = expect["kmemleak"]
         for key in ("label", "seconds", "init_seconds", "mem_mb", "smp",
                     "machine", "cpu"):
             if key in old:
@@ -325,6 +361,9 @@ def main():
         args.init_timeout = 0 if args.mode == "bench" else 120
     expect["debug_vm_pgtable"] = (args.debug_vm_pgtable or kernel_has_option(
         args.kernel, "CONFIG_DEBUG_VM_PGTABLE"))
+    expect["kmemleak"] = args.kmemleak or (
+        args.mode == "test"
+        and kernel_has_option(args.kernel, "CONFIG_DEBUG_KMEMLEAK"))
     ram_mb = parse_size_mb(args.mem)
     check_qemu(args, ram_mb)
     os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
@@ -345,7 +384,8 @@ def main():
                    init_seconds=round(init_s, 1) if init_s else None,
                    log=args.log,
                    mem_mb=ram_mb, smp=args.smp, machine=args.machine,
-                   cpu=args.cpu, debug_vm_pgtable=expect["debug_vm_pgtable"])
+                   cpu=args.cpu, debug_vm_pgtable=expect["debug_vm_pgtable"],
+                   kmemleak=expect["kmemleak"])
     with open(args.log + ".json", "w", encoding="utf-8") as f:
         json.dump(verdict, f, indent=1)
     return 0 if report(args, verdict, lines) else 1
