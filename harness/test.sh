@@ -27,7 +27,9 @@ BE_INITRD=$B/initramfs/be.cpio.gz
 # prints and powers off; Debian has no big-endian ARM user space), so
 # that boot ends after the boot-time KUnit suites (not the late ones); "@min=K,S" sets the fewest KUnit and
 # selftest results the boot must report, for boots that MINIMUMS below
-# does not describe.
+# does not describe; "@timeout=S" and "@init-timeout=S" replace the
+# limits of the whole boot and of reaching /init (TIMEOUT and
+# INIT_TIMEOUT, 900 and 120 s) for a boot that needs longer.
 #
 # lpae-6G is the reference boot: it runs the stress cases at full size
 # (10,000 forks, 1 GiB pattern fill, a tmpfs file larger than lowmem,
@@ -50,6 +52,17 @@ VIRT_A7_LOW="virt,highmem=off cortex-a7 -"
 A15_UP="vexpress-a15 cortex-a15 vexpress-v2p-ca15-tc1-1cpu.dtb"
 Q=lpae_quick=1
 LAYOUT=lpae_tests=lpae_highmem_test,lpae_prot_test,lpae_dirty_test,lpae_hugepage_test,lpae_vma_test
+# The kernel's checkers (configs/debug.config): debug_pagealloc=on turns
+# on the guard pages, page state checks and (ARM has no arch support for
+# unmapping pages) page poisoning, which takes precedence over
+# init_on_free; slub_debug=FZPU checks every slab cache (run_qemu.py
+# folds it into its own slub_debug= for the PGD cache). Under KASAN,
+# lockdep and kmemleak a boot is several times slower: the limits below
+# are the debug boots' own, and make faults uses them too.
+DEBUG="debug_pagealloc=on page_poison=1 slub_debug=FZPU"
+DEBUG_TIMEOUT=2400
+DEBUG_INIT_TIMEOUT=600
+DEBUG_LIMITS="@timeout=$DEBUG_TIMEOUT @init-timeout=$DEBUG_INIT_TIMEOUT"
 MATRIX="
 lpae-6G          lpae          6G    2 $A15
 classic-1G       classic       1G    2 $A15 $Q
@@ -69,6 +82,8 @@ lpae-virt-a7-hotplug lpae      6G    2 $VIRT_A7 $Q @min=90,6 lpae_hotplug=1 lpae
 "
 EXTENDED_MATRIX="
 lpae-16G         lpae          16G   2 $A15 $Q
+lpae-debug-6G    lpae+debug    6G    2 $A15 $Q $DEBUG $DEBUG_LIMITS
+classic-debug-1G classic+debug 1G    2 $A15 $Q $DEBUG $DEBUG_LIMITS
 "
 
 # The fewest results each boot must report (run_qemu.py --min-kunit and
@@ -141,12 +156,15 @@ job() {
 boot() {
 	local label=$1 cfg=$2 mem=$3 smp=$4 machine=$5 cpu=$6 dtb=$7 a min
 	local k=$B/kernel/$TREE/$cfg extra=() initrd=$INITRD
+	local timeout=${TIMEOUT:-900} init_timeout=${INIT_TIMEOUT:-120}
 	shift 7
 	read -ra min <<< "$(minimums "$cfg" "$@")"
 	for a in "$@"; do
 		case $a in
 		@be) initrd=$BE_INITRD ;;
 		@min=*,*) a=${a#@min=}; min=("${a%,*}" "${a#*,}") ;;
+		@timeout=*) timeout=${a#@timeout=} ;;
+		@init-timeout=*) init_timeout=${a#@init-timeout=} ;;
 		*) extra+=(--append "$a") ;;
 		esac
 	done
@@ -161,7 +179,7 @@ boot() {
 	python3 tools/testing/lpae/run_qemu.py --kernel "$k/arch/arm/boot/zImage" \
 		--dtb "$dtb" --initrd "$initrd" \
 		--machine "$machine" --cpu "$cpu" --mem "$mem" --smp "$smp" \
-		--timeout "${TIMEOUT:-900}" --init-timeout "${INIT_TIMEOUT:-120}" \
+		--timeout "$timeout" --init-timeout "$init_timeout" \
 		--min-kunit "${min[0]}" --min-selftests "${min[1]}" \
 		--label "$label" --log "$LOGS/$label.log" \
 		"${extra[@]}" > "$LOGS/$label.out"
