@@ -52,7 +52,13 @@ INIT=arch/arm/mm/init.c
 # The boot is 6 GiB, two CPUs, lpae_quick=1; the configuration sets the
 # split and the CPU count. A fault that livelocks the guest (ap2-kept)
 # ends in a soft lockup panic rather than the boot timeout: the boots get
-# softlockup_panic=1.
+# softlockup_panic=1. A case named after a checker (kasan, kmemleak,
+# lockdep, slub, page-poison) is that checker's report in a boot of
+# lpae+debug (judge.py): pgd-uaf reads the PGD after giving it back to
+# its cache, which no other boot sees (the cache has a constructor, so
+# SLUB keeps its free pointer outside the object and the bytes read are
+# still the constructed PGD). A debug configuration boots with the
+# command line and limits of its make test boot.
 FAULTS="
 xn       | $PROC | s/^(ENTRY\(cpu_v7_set_pte_ext\)\n)/\$1\tbic\tpte_hi, pte_hi, #LPAE_HI_BIT(54)\n/m | arm_lpae_ttbr.lpae_set_pte_ext_test arm_lpae_walk.walk_kernel_regions arm_lpae_walk.walk_high_addresses arm_lpae_walk.walk_user_pages arm_lpae_audit.audit_swapper lpae_prot_test:xn.exec_from_rw_page_faults lpae_prot_test:xn.exec_from_readonly_page_faults lpae_prot_test:xn.exec_revoked_by_mprotect lpae_prot_test:xn.exec_from_stack_faults lpae_prot_test:xn.exec_next_page_faults boot
 rdonly   | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\tbic\tip, ip, #L_PTE_RDONLY_HI\n/m | arm_lpae_ttbr.lpae_set_pte_ext_test boot
@@ -79,9 +85,16 @@ uc-refused | $MMU | s/^(const struct mem_type \*get_mem_type\(unsigned int type\
 layout-panic-silent | $MMU | s/^\twatch_layout_panics\(\);\n//m | boot | lpae | | --append mem=8M --stop Kernel.panic.*kernel.image.*is.not.inside.the.RAM
 image-unchecked | $MMU | s/^\tcheck_image_in_ram\(\);\n//m | boot | lpae | | --append mem=8M --stop Kernel.panic.*kernel.image.*is.not.inside.the.RAM
 vmalloc-unfit | $MMU | s/^\tfit_vmalloc_to_ram\(\);\n//m | boot | lpae | | --append vmalloc=2G --expect vmalloc.area.of.976MiB.leaves.32MiB.of.lowmem.*reduced.to
+pgd-uaf  | $PGD | s/^(\tif \(!pgd_constructed\(pgd\)\)\n\t\tpgd_init_entries\(pgd\);\n)(\tkmem_cache_free\(pgd_cache, pgd\);\n)/\$2\$1/m | kasan | lpae+debug
 map-40bit | $MMU | s/map_range\(&req, addr, len, __pfn_to_phys\(md->pfn\)\);/map_range(\&req, addr, len, (u32)__pfn_to_phys(md->pfn));/ | arm_mmu_replace.map_late_40bit_output
 highmem-lost | $INIT | s/free_highmem_range\(max\(start, max_low\), end\);/free_highmem_range(max(start, max_low), end - 1);/ | arm_highmem.highmem_counts_test
 "
+
+# The checkers' command line and the limits of a debug boot: those of
+# the debug boots of make test (harness/test.sh).
+DEBUG_WORDS=$(sed -n 's/^DEBUG="\(.*\)"$/\1/p' harness/test.sh)
+DEBUG_TIMEOUT=$(sed -n 's/^DEBUG_TIMEOUT=\([0-9]*\)$/\1/p' harness/test.sh)
+DEBUG_INIT_TIMEOUT=$(sed -n 's/^DEBUG_INIT_TIMEOUT=\([0-9]*\)$/\1/p' harness/test.sh)
 
 die() { printf 'faults: %s\n' "$*" >&2; exit 1; }
 
@@ -162,6 +175,14 @@ while IFS= read -r line; do
 	virt*) boot=(--machine "$machine" --cpu cortex-a7 --dtb -) ;;
 	*) boot=(--dtb "$B/kernel/faults/$cfg/arch/arm/boot/dts/vexpress-v2p-ca15-tc1.dtb") ;;
 	esac
+	limits=(--timeout 600)
+	case +$cfg+ in
+	*+debug+*)
+		limits=(--timeout "$DEBUG_TIMEOUT" --init-timeout "$DEBUG_INIT_TIMEOUT")
+		for w in $DEBUG_WORDS; do
+			limits+=(--append "$w")
+		done ;;
+	esac
 	OUT=$B/kernel/faults/$cfg
 	case " $built " in *" $cfg "*) ;; *) built="$built $cfg" ;; esac
 	mkdir -p "$PRISTINE/$(dirname "$file")"
@@ -203,7 +224,7 @@ while IFS= read -r line; do
 	restore "$file"
 	python3 tools/testing/lpae/run_qemu.py --kernel "$OUT/arch/arm/boot/zImage" \
 		"${boot[@]}" \
-		--initrd "$INITRD" --mem 6G --smp 2 --timeout 600 \
+		--initrd "$INITRD" --mem 6G --smp 2 "${limits[@]}" \
 		--label "fault-$NAME-$cfg" --log "$LOGS/$NAME.log" \
 		--append softlockup_panic=1 --append lpae_quick=1 \
 		--append "lpae_tests=${tests:--}" "${words[@]}" > "$LOGS/$NAME.out"

@@ -103,11 +103,17 @@ def pytest_counts(path):
     return tests - failed - skipped, failed, skipped
 
 
+# The problems judge.py names after the kernel checker that reported them.
+CHECKERS = ("kasan", "kmemleak", "lockdep", "slub", "page-poison")
+
+
 def failed_names(v):
     """The cases a verdict failed, named as make faults names them:
     suite.case for KUnit, program:case for selftests, debug_vm_pgtable.c:N
-    for a failed check of mm/debug_vm_pgtable.c, "boot" for any other
-    problem of the boot itself; other failures verbatim."""
+    for a failed check of mm/debug_vm_pgtable.c, the checker's name for a
+    report of one of the kernel's checkers (kasan, kmemleak, lockdep,
+    slub, page-poison: lpae+debug), "boot" for any other problem of the
+    boot itself; other failures verbatim."""
     names = set()
     for f in v["failures"]:
         if f.startswith("  "):
@@ -122,7 +128,13 @@ def failed_names(v):
             names.add(f)
     for p in v["problems"]:
         m = re.match(r"debug_vm_pgtable: the check at mm/(\S+) failed", p)
-        names.add(m.group(1) if m else "boot")
+        checker = p.partition(":")[0]
+        if m:
+            names.add(m.group(1))
+        elif checker in CHECKERS:
+            names.add(checker)
+        else:
+            names.add("boot")
     return names
 
 

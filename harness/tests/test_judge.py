@@ -370,3 +370,116 @@ def test_expected_message(passing):
     judge.expect_messages(v, passing, expect=[r"mem=64G:.the.firmware"])
     assert v["problems"] == ["expected message not printed: "
                              "mem=64G:.the.firmware"]
+
+
+# The kernel's checkers (lpae+debug): each report fails the boot, named
+# after its checker, once per line.
+CHECKER_REPORTS = [
+    ("kasan", "[   41.000000] BUG: KASAN: use-after-free in "
+              "pgd_table_free+0x30/0x7c\n"),
+    ("lockdep", "[   41.000000] WARNING: possible circular locking "
+                "dependency detected\n"),
+    ("lockdep", "[   41.000000] BUG: sleeping function called from invalid "
+                "context at mm/page_alloc.c:5236\n"),
+    ("lockdep", "[   41.000000] INFO: trying to register non-static key.\n"),
+    ("lockdep", "[   41.000000] WARNING: suspicious RCU usage\n"),
+    ("slub", "[   41.000000] BUG kmalloc-64 (Not tainted): Poison "
+             "overwritten\n"),
+    ("slub", "[   41.000000] INFO: Object 0xc4a0b2c0 @offset=704 "
+             "fp=0x00000000\n"),
+    ("page-poison", "[   41.000000] pagealloc: memory corruption\n"),
+    ("kmemleak", "[   41.000000] kmemleak: Memory pool empty, consider "
+                 "increasing CONFIG_DEBUG_KMEMLEAK_MEM_POOL_SIZE\n"),
+    ("kmemleak", "unreferenced object 0xc5f1e000 (size 64):\n"),
+]
+
+
+def before_done(lines, extra):
+    at = next(i for i, line in enumerate(lines) if "LPAE-DONE" in line)
+    return lines[:at] + list(extra) + lines[at:]
+
+
+@pytest.mark.parametrize("name,line", CHECKER_REPORTS)
+def test_checker_report_fails_the_boot(passing, name, line):
+    v = judge.judge(before_done(passing, [line]))
+    assert not judge.passed(v)
+    assert v["problems"] == [f"{name}: {judge.strip(line).strip()}"]
+    sys.path.insert(0, os.path.join(REPO, "harness"))
+    import report  # noqa: E402
+    assert report.failed_names(v) == {name}
+
+
+KMEMLEAK_CLEAN = ["LPAE-KMEMLEAK-BEGIN at 40.10s\n",
+                  "LPAE-KMEMLEAK: 0 unreferenced\n"]
+KMEMLEAK_LEAK = [
+    "LPAE-KMEMLEAK-BEGIN at 40.10s\n",
+    "unreferenced object 0xc5f1e000 (size 64):\n",
+    "  comm \"lpae_process_te\", pid 212, jiffies 4294941000 (age 9.1s)\n",
+    "  hex dump (first 32 bytes):\n",
+    "    00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00  ................\n",
+    "  backtrace:\n",
+    "    [<c03a1b2c>] kmem_cache_alloc+0x1a4/0x3b0\n",
+    "LPAE-KMEMLEAK: 1 unreferenced\n",
+]
+
+
+def test_kmemleak_scan_required(passing):
+    # A kernel with kmemleak must show guest-init.sh's scan.
+    v = judge.judge(passing, kmemleak=True)
+    assert not judge.passed(v)
+    assert any("has no scan report" in p for p in v["problems"])
+    v = judge.judge(before_done(passing, KMEMLEAK_CLEAN), kmemleak=True)
+    assert judge.passed(v), v["problems"]
+    assert v["facts"]["LPAE-KMEMLEAK"] == ["0 unreferenced"]
+
+
+def test_kmemleak_not_built_is_fine_without_it(passing):
+    v = judge.judge(before_done(passing, ["LPAE-KMEMLEAK: not built\n"]))
+    assert judge.passed(v), v["problems"]
+    v = judge.judge(before_done(passing, ["LPAE-KMEMLEAK: not built\n"]),
+                    kmemleak=True)
+    assert "kmemleak: the scan after the selftests found not built" \
+        in v["problems"]
+
+
+def test_kmemleak_leak_fails(passing):
+    v = judge.judge(before_done(passing, KMEMLEAK_LEAK), kmemleak=True)
+    assert not judge.passed(v)
+    assert v["problems"] == [
+        "kmemleak: unreferenced object 0xc5f1e000 (size 64):",
+        "kmemleak: the scan after the selftests found 1 unreferenced"]
+    # The report's lines are neither KTAP nor TAP results.
+    assert v["kunit"] == KUNIT and v["selftest"] == SELFTEST
+
+
+def test_kmemleak_from_kernel_config_and_rejudge(tmp_path, passing):
+    sys.path.insert(0, LPAE)
+    import run_qemu  # noqa: E402
+    out = tmp_path / "out"
+    (out / "arch" / "arm" / "boot").mkdir(parents=True)
+    (out / ".config").write_text("CONFIG_DEBUG_KMEMLEAK=y\n")
+    zimage = str(out / "arch" / "arm" / "boot" / "zImage")
+    assert run_qemu.kernel_has_option(zimage, "CONFIG_DEBUG_KMEMLEAK")
+    # A saved verdict that wanted the scan keeps wanting it.
+    saved = tmp_path / "boot.log"
+    saved.write_text("".join(passing))
+    (tmp_path / "boot.log.json").write_text(json.dumps(
+        {"label": "lpae-debug", "kunit": {}, "selftest": {}, "failures": [],
+         "problems": [], "facts": {}, "kmemleak": True}))
+    r = subprocess.run([sys.executable, os.path.join(LPAE, "run_qemu.py"),
+                        "--judge", str(saved)],
+                       capture_output=True, text=True, check=False)
+    assert r.returncode == 1
+    assert "has no scan report" in r.stdout
+
+
+def test_slub_debug_folded_with_the_pgd_cache():
+    sys.path.insert(0, LPAE)
+    import run_qemu  # noqa: E402
+    assert run_qemu.slub_debug_word(["lpae_quick=1"]) == (
+        "slub_debug=A,pgd_lpae", ["lpae_quick=1"])
+    # One slub_debug= only: the kernel keeps the last one it is given.
+    assert run_qemu.slub_debug_word(["slub_debug=FZPU", "lpae_quick=1"]) == (
+        "slub_debug=FZPU;FZPUA,pgd_lpae", ["lpae_quick=1"])
+    with pytest.raises(SystemExit):
+        run_qemu.slub_debug_word(["slub_debug=F,kmalloc-64"])

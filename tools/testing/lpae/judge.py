@@ -3,6 +3,7 @@
 """Judge a boot of the LPAE test kernel from its console log.
 
   judge.py LOG [--min-kunit N] [--min-selftests N] [--debug-vm-pgtable]
+               [--kmemleak]
 
 The verdict counts KUnit cases (KTAP printed by the kernel), selftest
 cases (TAP 13 printed by the programs the initramfs runs between
@@ -11,7 +12,10 @@ WARNING, panic, RCU stall, soft lockup, a failed W+X check, a missing end
 marker, a boot that reported no test or fewer than its minimum, and a
 kernel built with DEBUG_VM_PGTABLE whose log lacks the line that says
 mm/debug_vm_pgtable.c ran (a failed check of it is a WARNING, named by
-its source line). A KUnit suite reported "not ok", a selftest program
+its source line). The kernel's checkers (KASAN, lockdep and atomic
+sleep, SLUB's debug checks, page poisoning, kmemleak) fail it too, and a
+kernel built with DEBUG_KMEMLEAK must print the scan guest-init.sh makes
+after the selftests, with no unreferenced object. A KUnit suite reported "not ok", a selftest program
 that exits with an error, and a TAP or KTAP plan that does not match the
 results each count as a failed case. run_qemu.py boots and calls
 judge(); this program re-judges a saved log and prints the same verdict
@@ -37,10 +41,31 @@ DEBUG_VM_PGTABLE_RAN = re.compile(
 DEBUG_VM_PGTABLE_ERR = re.compile(r"debug_vm_pgtable: \[\w+\s*\]: (Failed .*)")
 DEBUG_VM_PGTABLE_WARN = re.compile(r"WARNING: CPU: \d+ PID: \d+ at \S*?"
                                    r"(mm/debug_vm_pgtable\.c:\d+)")
+# A line is named by the first pattern it matches: the checkers' reports
+# (lpae+debug) before the generic BUG and WARNING they start with.
 BAD_PATTERNS = [
+    ("kasan", re.compile(r"BUG: KASAN: ")),
+    ("lockdep", re.compile(
+        r"WARNING: (possible (recursive|circular|irq)|inconsistent lock"
+        r"|suspicious RCU|bad unlock|held lock|lock held|nested lock"
+        r"|Nested lock)"
+        r"|INFO: trying to register non-static key"
+        r"|BUG: (sleeping function called|scheduling while atomic"
+        r"|workqueue leaked lock|MAX_LOCKDEP|key \S+ has not been registered)"
+        r"|turning off the locking correctness validator")),
+    ("page-poison", re.compile(r"pagealloc: (memory corruption|single bit error)")),
+    # SLUB's own checks (slub_debug=FZPU): "BUG <cache> (Not tainted):
+    # Poison overwritten", then INFO and FIX lines about the object.
+    ("slub", re.compile(r"^BUG \S+ \((Not t|T)ainted|^INFO: Object 0x"
+                        r"|^FIX \S+: |Poison overwritten|Redzone overwritten")),
+    ("kmemleak", re.compile(
+        r"^unreferenced object 0x"
+        r"|kmemleak: .*(unknown object|disabled|pool empty|Cannot allocate"
+        r"|failed|new suspected memory leak)")),
     ("oops", re.compile(r"Internal error: Oops|\bOops\b")),
     ("bug", re.compile(r"\bBUG:|kernel BUG at")),
-    ("warning", re.compile(r"WARNING: CPU: \d+ PID: \d+|------------\[ cut here \]")),
+    ("warning", re.compile(r"WARNING: CPU: \d+ PID: \d+|------------\[ cut here \]"
+                           r"|^WARNING: ")),
     ("panic", re.compile(r"Kernel panic")),
     ("rcu-stall", re.compile(r"rcu: INFO: .*detected stall|rcu_.* self-detected stall")),
     ("soft-lockup", re.compile(r"soft lockup|hung_task|blocked for more than")),
@@ -64,10 +89,11 @@ class Judge:
     """Reads a console log line by line (feed()) and decides (verdict())."""
 
     def __init__(self, min_kunit=0, min_selftests=0, expect_tests=True,
-                 debug_vm_pgtable=False):
+                 debug_vm_pgtable=False, kmemleak=False):
         self.min_kunit, self.min_selftests = min_kunit, min_selftests
         self.expect_tests = expect_tests
         self.debug_vm_pgtable = debug_vm_pgtable  # the kernel has it
+        self.kmemleak = kmemleak                  # the kernel has it
         self.kunit, self.selftest = empty_counts(), empty_counts()
         self.failures, self.problems, self.facts = [], [], {}
         self.notes = []
@@ -152,6 +178,7 @@ class Judge:
         for name, pat in BAD_PATTERNS:
             if pat.search(line):
                 self.problems.append(f"{name}: {line.strip()}")
+                break
         m = re.match(r"LPAE-SELFTEST-BEGIN (\S+)", line)
         if m:
             if self.section:
@@ -247,6 +274,18 @@ class Judge:
             problems.append("debug_vm_pgtable: the kernel has "
                             "CONFIG_DEBUG_VM_PGTABLE=y but never printed "
                             "'Validating architecture page table helpers'")
+        if self.kmemleak:
+            # guest-init.sh's scan after the selftests: its last line
+            # counts the objects the report lists (each one is a
+            # "kmemleak" problem above as well).
+            said = self.facts.get("LPAE-KMEMLEAK", [])
+            if not said:
+                problems.append("kmemleak: the kernel has "
+                                "CONFIG_DEBUG_KMEMLEAK=y but the log has no "
+                                "scan report (LPAE-KMEMLEAK)")
+            elif said[-1] != "0 unreferenced":
+                problems.append(f"kmemleak: the scan after the selftests "
+                                f"found {said[-1]}")
         if self.expect_tests:
             nk, ns = total(kunit), total(selftest)
             if nk + ns == 0:
@@ -264,9 +303,10 @@ class Judge:
 
 
 def judge(lines, min_kunit=0, min_selftests=0, expect_tests=True,
-          debug_vm_pgtable=False):
+          debug_vm_pgtable=False, kmemleak=False):
     """Read a console log (an iterable of lines); returns the verdict."""
-    j = Judge(min_kunit, min_selftests, expect_tests, debug_vm_pgtable)
+    j = Judge(min_kunit, min_selftests, expect_tests, debug_vm_pgtable,
+              kmemleak)
     for line in lines:
         j.feed(line)
     return j.verdict()
@@ -344,10 +384,14 @@ def main():
     ap.add_argument("--min-selftests", type=int, default=0)
     ap.add_argument("--debug-vm-pgtable", action="store_true",
                     help="the kernel has CONFIG_DEBUG_VM_PGTABLE=y")
+    ap.add_argument("--kmemleak", action="store_true",
+                    help="the kernel has CONFIG_DEBUG_KMEMLEAK=y: its scan "
+                    "report must be in the log and empty")
     args = ap.parse_args()
     v = judge_file(args.log, min_kunit=args.min_kunit,
                    min_selftests=args.min_selftests,
-                   debug_vm_pgtable=args.debug_vm_pgtable)
+                   debug_vm_pgtable=args.debug_vm_pgtable,
+                   kmemleak=args.kmemleak)
     label = args.label or args.log
     print(summary_line(label, v))
     for line in detail_lines(label, v):

@@ -324,8 +324,15 @@ FIXTURE_SETUP(kernel)
 	self->task_size = lpae_task_size(&self->how);
 	if (!self->task_size)
 		SKIP(return, "TASK_SIZE unknown on this architecture");
-	/* ARM: 16 MiB of modules between TASK_SIZE and PAGE_OFFSET. */
-	self->page_offset = self->task_size + (16UL << 20);
+	/*
+	 * ARM: 16 MiB of modules between TASK_SIZE and PAGE_OFFSET, and
+	 * with KASAN its shadow below them too: PAGE_OFFSET from the image
+	 * when kallsyms shows it.
+	 */
+	if (lpae_kernel_text())
+		self->page_offset = lpae_kernel_text() & ~0x0fffffffUL;
+	else
+		self->page_offset = self->task_size + (16UL << 20);
 	ksft_print_msg("TASK_SIZE %#lx (from %s), PAGE_OFFSET %#lx\n",
 		       self->task_size, self->how, self->page_offset);
 }

@@ -547,6 +547,27 @@ unsigned long lpae_kernel_text(void)
 	return cached;
 }
 
+/*
+ * Is the kernel built with KASAN?  kasan_early_init() exists only then
+ * (arch/arm/mm/kasan_init.c); 0 also when kallsyms hides the names.
+ */
+static bool lpae_kernel_has_kasan(void)
+{
+	char line[256], type, name[128];
+	unsigned long addr;
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%lx %c %127s", &addr, &type, name) == 3 &&
+			!strcmp(name, "kasan_early_init");
+	fclose(f);
+	return found;
+}
+
 /* Can a page be placed at @addr?  (EEXIST: yes, something is there.) */
 static bool user_page_ok(unsigned long addr)
 {
@@ -564,8 +585,12 @@ static bool user_page_ok(unsigned long addr)
  * The end of the user address space.  ARM places TASK_SIZE 16 MiB below
  * PAGE_OFFSET (the modules area sits in between), and the kernel image
  * starts a little (at most 2 MiB) above PAGE_OFFSET, which is 256 MiB
- * aligned, so _stext from kallsyms gives it without asking the mm itself
- * (KASAN, which moves TASK_SIZE lower, is not supported here).  Without
+ * aligned, so _stext from kallsyms gives it without asking the mm itself.
+ * KASAN (lpae+debug) moves TASK_SIZE down to the start of its shadow,
+ * which lies below the modules area: the shadow of the 4 GiB ends at
+ * PAGE_OFFSET - 16 MiB, and Kconfig's KASAN_SHADOW_OFFSET for each
+ * PAGE_OFFSET is PAGE_OFFSET - 0x21000000, so the shadow starts at
+ * ((PAGE_OFFSET - 16 MiB) >> 3) + PAGE_OFFSET - 0x21000000.  Without
  * kallsyms, find the boundary by probing: mmap() at a fixed address
  * succeeds (or reports EEXIST) exactly below it.
  */
@@ -575,9 +600,17 @@ unsigned long lpae_task_size(const char **how)
 	unsigned long text = lpae_kernel_text(), lo, hi;
 
 	if (text) {
+		unsigned long page_offset = text & ~0x0fffffffUL;
+		unsigned long modules = page_offset - (16UL << 20);
+
+		if (lpae_kernel_has_kasan()) {
+			if (how)
+				*how = "kallsyms _stext, below the KASAN shadow";
+			return (modules >> 3) + page_offset - 0x21000000UL;
+		}
 		if (how)
 			*how = "kallsyms _stext";
-		return (text & ~0x0fffffffUL) - (16UL << 20);
+		return modules;
 	}
 	if (how)
 		*how = "mmap probe";

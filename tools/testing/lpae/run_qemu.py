@@ -34,6 +34,8 @@ reaches /init or has not printed it within two minutes.
 A kernel whose .config (found from --kernel, OUT/arch/arm/boot/zImage)
 has CONFIG_DEBUG_VM_PGTABLE=y must print that mm/debug_vm_pgtable.c ran;
 the verdict JSON records this, so --judge holds a saved log to it too.
+Likewise CONFIG_DEBUG_KMEMLEAK=y: the log must have the kmemleak scan
+that guest-init.sh makes after the selftests, and it must be empty.
 """
 
 import argparse
@@ -175,6 +177,33 @@ def ram_end(args, base, managed_mb):
     return end
 
 
+# The PGD cache's failslab flag, which the PGD fault injection test needs.
+PGD_SLUB_DEBUG = ("A", "pgd_lpae")
+
+
+def slub_debug_word(words):
+    """The one slub_debug= word of a test boot, given the --append words.
+
+    Lets the PGD fault injection test scope failslab to the PGD cache
+    (6.1's sysfs failslab flag is read-only). The kernel keeps only the
+    last slub_debug= it is given, and a cache that a block names gets
+    that block's flags alone; so a boot's own slub_debug=FLAGS (lpae+debug:
+    FZPU for every cache) becomes "FLAGS;FLAGSA,pgd_lpae". Returns the
+    word and @words without the boot's own slub_debug=.
+    """
+    own = [w for w in words if w.startswith("slub_debug=")]
+    rest = [w for w in words if not w.startswith("slub_debug=")]
+    flags, cache = PGD_SLUB_DEBUG
+    if not own:
+        return f"slub_debug={flags},{cache}", rest
+    mine = own[-1][len("slub_debug="):]
+    if not re.fullmatch(r"[A-Za-z-]+", mine):
+        raise SystemExit(f"run_qemu: {own[-1]}: only flags for every cache "
+                         f"can be combined with the PGD cache's {flags}")
+    both = mine + "".join(f for f in flags if f not in mine)
+    return f"slub_debug={mine};{both},{cache}", rest
+
+
 def qemu_command(args, ram_mb):
     if args.rootfs:
         boot = ["root=/dev/vda", "rootfstype=ext4", "rw", "rootwait",
@@ -182,11 +211,12 @@ def qemu_command(args, ram_mb):
     else:
         boot = ["rdinit=/init"]
     append = ["console=ttyAMA0", "panic=-1", *boot, f"lpae_mode={args.mode}"]
-    # Lets the PGD fault injection test scope failslab to the PGD cache
-    # (6.1's sysfs failslab flag is read-only). Not for benchmarks: any
-    # slub_debug string switches SLUB's debug checks on.
+    words = args.append
+    # Not for benchmarks: any slub_debug string switches SLUB's debug
+    # checks on.
     if args.mode == "test":
-        append.append("slub_debug=A,pgd_lpae")
+        slub, words = slub_debug_word(words)
+        append.append(slub)
     managed = managed_ram_mb(ram_mb, args.append)
     base = ram_base(args.machine)
     if (managed is not None and base is not None
@@ -198,7 +228,7 @@ def qemu_command(args, ram_mb):
         # decide from this, not from what the kernel under test shows.
         if base is not None:
             append.append(f"lpae_ram_end={ram_end(args, base, managed):#x}")
-    append += args.append
+    append += words
     cmd = [args.qemu, "-M", args.machine, "-cpu", args.cpu,
            "-smp", str(args.smp), "-m", f"{ram_mb}M", "-audio", "none",
            "-kernel", args.kernel, "-append", " ".join(append), "-no-reboot"]
@@ -360,6 +390,10 @@ def main():
     ap.add_argument("--debug-vm-pgtable", action="store_true",
                     help="require debug_vm_pgtable's line (default: when "
                     "the kernel's .config sets CONFIG_DEBUG_VM_PGTABLE)")
+    ap.add_argument("--kmemleak", action="store_true",
+                    help="require guest-init.sh's kmemleak scan, empty "
+                    "(default: when the kernel's .config sets "
+                    "CONFIG_DEBUG_KMEMLEAK)")
     ap.add_argument("--append", action="append", default=[],
                     help="extra kernel command-line words")
     ap.add_argument("--expect", action="append", default=[],
@@ -382,9 +416,12 @@ def main():
         expect["expect_tests"] &= not args.stop
         expect["debug_vm_pgtable"] = not args.stop and (
             args.debug_vm_pgtable or old.get("debug_vm_pgtable", False))
+        expect["kmemleak"] = not args.stop and (
+            args.kmemleak or old.get("kmemleak", False))
         verdict = judge.judge(lines, **expect)
         judge.expect_messages(verdict, lines, args.expect, args.stop)
         verdict["debug_vm_pgtable"] = expect["debug_vm_pgtable"]
+        verdict["kmemleak"] = expect["kmemleak"]
         for key in ("label", "seconds", "init_seconds", "mem_mb", "smp",
                     "machine", "cpu"):
             if key in old:
@@ -415,10 +452,14 @@ def main():
         # the deadline.
         args.init_timeout = 0
         args.timeout = min(args.timeout, STOP_DEADLINE)
-    # A boot that must stop early never gets to debug_vm_pgtable.
+    # A boot that must stop early never gets to debug_vm_pgtable or to
+    # the kmemleak scan.
     expect["debug_vm_pgtable"] = not args.stop and (
         args.debug_vm_pgtable
         or kernel_has_option(args.kernel, "CONFIG_DEBUG_VM_PGTABLE"))
+    expect["kmemleak"] = not args.stop and (args.kmemleak or (
+        args.mode == "test"
+        and kernel_has_option(args.kernel, "CONFIG_DEBUG_KMEMLEAK")))
     ram_mb = parse_size_mb(args.mem)
     check_qemu(args, ram_mb)
     if args.mem_file:
@@ -445,7 +486,8 @@ def main():
                    init_seconds=round(init_s, 1) if init_s else None,
                    log=args.log,
                    mem_mb=ram_mb, smp=args.smp, machine=args.machine,
-                   cpu=args.cpu, debug_vm_pgtable=expect["debug_vm_pgtable"])
+                   cpu=args.cpu, debug_vm_pgtable=expect["debug_vm_pgtable"],
+                   kmemleak=expect["kmemleak"])
     with open(args.log + ".json", "w", encoding="utf-8") as f:
         json.dump(verdict, f, indent=1)
     return 0 if report(args, verdict, lines) else 1
