@@ -73,6 +73,33 @@ static void pgd_ctor(void *pgd)
 	pgd_init_entries(pgd);
 }
 
+#ifdef CONFIG_KASAN_VMALLOC
+/*
+ * Every mm copies the level 2 entries of the KASAN shadow from init_mm
+ * when its PGD is made (pgd_alloc_modules_pmd()). With KASAN_VMALLOC the
+ * shadow of the vmalloc area is filled in later, in init_mm, as areas
+ * are allocated: an entry added then would be missing from every older
+ * mm, and the translation fault that should copy it is itself
+ * instrumented, so it faults again on the same shadow (a vmalloc'd stack
+ * overflows). Give each level 2 entry of the shadow a table now, before
+ * the first PGD is copied; the shadow pages added later go into tables
+ * that every mm already points to.
+ */
+static void __init kasan_fill_shadow_tables(void)
+{
+	unsigned long addr;
+
+	for (addr = TASK_SIZE; addr < MODULES_VADDR; addr += PMD_SIZE)
+		if (!pte_alloc_kernel(pmd_off_k(addr), addr))
+			panic("%s: no page table for the KASAN shadow at 0x%08lx\n",
+			      __func__, addr);
+}
+#else
+static inline void kasan_fill_shadow_tables(void)
+{
+}
+#endif
+
 /**
  * pgtable_cache_init() - create the cache that PGDs are allocated from
  *
@@ -93,6 +120,7 @@ void __init pgtable_cache_init(void)
 	 */
 	pgd_cache = kmem_cache_create("pgd_lpae", PGD_SIZE, PGD_CACHE_ALIGN,
 				      SLAB_PANIC, pgd_ctor);
+	kasan_fill_shadow_tables();
 }
 
 /* A constructed PGD: only the per-mm tables remain to be added */
@@ -183,8 +211,9 @@ static int pgd_alloc_modules_pmd(struct mm_struct *mm, pgd_t *pgd)
 #ifdef CONFIG_KASAN
 	/*
 	 * The KASAN shadow, [TASK_SIZE, MODULES_VADDR), shares the slot.
-	 * Its entries do not change after kasan_init(), so they are copied
-	 * now rather than faulted in.
+	 * Its level 2 entries do not change once pgtable_cache_init() has
+	 * run (kasan_fill_shadow_tables()), so they are copied now rather
+	 * than faulted in.
 	 */
 	BUILD_BUG_ON(pgd_index(TASK_SIZE) != PGD_MODULES_SLOT);
 	{

@@ -247,6 +247,37 @@ static void audit_user_mm(struct kunit *test)
 	KUNIT_EXPECT_GE(test, a.count[R_USER], 3 * 16U);
 }
 
+/*
+ * The KASAN shadow, [TASK_SIZE, MODULES_VADDR), is copied into an mm when
+ * its PGD is made and never faulted in (pgd.c), so init_mm must have a
+ * table behind each of its level 2 entries before the first mm exists
+ * (KASAN_VMALLOC fills the shadow in later, into those tables), and an
+ * mm's entries must be init_mm's. Without KASAN the range is empty.
+ */
+static void audit_kasan_shadow_slot(struct kunit *test)
+{
+	unsigned int missing = 0, differ = 0;
+	struct mm_struct *mm;
+	unsigned long addr;
+
+	if (TASK_SIZE >= MODULES_VADDR)
+		kunit_skip(test, "no KASAN shadow below the modules area");
+	mm = lpae_test_mm_get();
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	for (addr = TASK_SIZE; addr < MODULES_VADDR; addr += PMD_SIZE) {
+		pmd_t kern = *pmd_off_k(addr), user = *pmd_off(mm, addr);
+
+		missing += pmd_none(kern);
+		differ += pmd_val(kern) != pmd_val(user);
+	}
+	lpae_test_mm_put(mm);
+	kunit_info(test, "shadow 0x%08lx-0x%08lx: %u of %lu entries without a table, %u differ in a user mm\n",
+		   TASK_SIZE, MODULES_VADDR, missing,
+		   (MODULES_VADDR - TASK_SIZE) / PMD_SIZE, differ);
+	KUNIT_EXPECT_EQ(test, missing, 0U);
+	KUNIT_EXPECT_EQ(test, differ, 0U);
+}
+
 /* B4.1 "SCTLR, System Control Register" */
 #define SCTLR_M		BIT(0)
 #define SCTLR_A		BIT(1)
@@ -332,6 +363,7 @@ static struct kunit_case lpae_audit_cases[] = {
 	KUNIT_CASE(audit_swapper),
 	KUNIT_CASE(audit_user_mm),
 	KUNIT_CASE(audit_cpu_registers),
+	KUNIT_CASE(audit_kasan_shadow_slot),
 	{}
 };
 
