@@ -27,7 +27,10 @@ BE_INITRD=$B/initramfs/be.cpio.gz
 # prints and powers off; Debian has no big-endian ARM user space), so
 # that boot ends after the boot-time KUnit suites (not the late ones); "@min=K,S" sets the fewest KUnit and
 # selftest results the boot must report, for boots that MINIMUMS below
-# does not describe.
+# does not describe. lpae_lkdtm=TYPE,... (guest-init.sh) provokes those
+# LKDTM crash types before the selftests; run_qemu.py hands the list to
+# the judge, which expects exactly one PAN oops from each and counts each
+# as a case (lpae-lkdtm-6G: privileged access never, CPU_TTBR0_PAN).
 #
 # lpae-6G is the reference boot: it runs the stress cases at full size
 # (10,000 forks, 1 GiB pattern fill, a tmpfs file larger than lowmem,
@@ -66,6 +69,7 @@ lpae-up-thumb2-6G lpae+up      6G    1 $A15_UP $Q
 classic-up-1G    classic+up    1G    1 $A15_UP $Q $LAYOUT
 lpae-be-6G       lpae+be       6G    2 $A15 @be @min=90,0
 lpae-virt-a7-hotplug lpae      6G    2 $VIRT_A7 $Q @min=90,6 lpae_hotplug=1 lpae_tests=lpae_hotplug_test,lpae_process_test
+lpae-lkdtm-6G    lpae          6G    2 $A15 $Q @min=90,4 lpae_lkdtm=ACCESS_USERSPACE,EXEC_USERSPACE lpae_tests=lpae_process_test
 "
 EXTENDED_MATRIX="
 lpae-16G         lpae          16G   2 $A15 $Q

@@ -8,7 +8,8 @@
 # gives an interactive shell instead; lpae_tests=prog1,prog2 runs only
 # those selftest programs; lpae_quick=1 runs the stress cases at their
 # quick sizes (LPAE_QUICK, see lpae_util.h); lpae_hotplug=1 asks
-# lpae_hotplug_test to take CPUs offline and back (LPAE_HOTPLUG).
+# lpae_hotplug_test to take CPUs offline and back (LPAE_HOTPLUG);
+# lpae_lkdtm=TYPE,... provokes those LKDTM crash types first (below).
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -23,6 +24,7 @@ uptime_s() {
 mode=test
 timeout_s=600
 only=
+lkdtm=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	lpae_mode=*) mode=${arg#lpae_mode=} ;;
@@ -32,6 +34,7 @@ for arg in $(cat /proc/cmdline); do
 	lpae_hotplug=*) LPAE_HOTPLUG=${arg#lpae_hotplug=}; export LPAE_HOTPLUG ;;
 	lpae_timeout=*) timeout_s=${arg#lpae_timeout=} ;;
 	lpae_tests=*) only=$(echo "${arg#lpae_tests=}" | tr , ' ') ;;
+	lpae_lkdtm=*) lkdtm=$(echo "${arg#lpae_lkdtm=}" | tr , ' ') ;;
 	esac
 done
 
@@ -77,6 +80,24 @@ fi
 late=/sys/kernel/debug/arm_mm_kunit/run_late
 if [ -e $late ]; then
 	echo 1 > $late || echo "LPAE-LATE-KUNIT: failed to start"
+fi
+
+# lpae_lkdtm=ACCESS_USERSPACE,EXEC_USERSPACE: each crash type written
+# to LKDTM's DIRECT file by a shell of its own, which the oops kills;
+# the judge expects exactly one PAN oops from that shell's PID for each
+# (judge.py, LKDTM). panic_on_oops (common.config) is off meanwhile, so
+# the system lives on to run the selftests after.
+if [ -n "$lkdtm" ]; then
+	panic=$(cat /proc/sys/kernel/panic_on_oops)
+	echo 0 > /proc/sys/kernel/panic_on_oops
+	for c in $lkdtm; do
+		# shellcheck disable=SC2016
+		sh -c 'echo "LPAE-LKDTM-BEGIN $1 pid=$$"
+			echo "$1" > /sys/kernel/debug/provoke-crash/DIRECT' \
+			lkdtm "$c"
+		echo "LPAE-LKDTM-END $c rc=$?"
+	done
+	echo "$panic" > /proc/sys/kernel/panic_on_oops
 fi
 
 cd /lpae || exit 1

@@ -291,7 +291,8 @@ def main():
     args = ap.parse_args()
     expect = {"min_kunit": args.min_kunit,
               "min_selftests": args.min_selftests,
-              "expect_tests": args.mode == "test"}
+              "expect_tests": args.mode == "test",
+              "lkdtm": judge.lkdtm_types(args.append)}
 
     if args.judge:
         args.log = args.judge
@@ -300,7 +301,9 @@ def main():
         old = judge.load_verdict(args.log + ".json") or {}
         expect["debug_vm_pgtable"] = (args.debug_vm_pgtable
                                       or old.get("debug_vm_pgtable", False))
+        expect["lkdtm"] = expect["lkdtm"] or old.get("lkdtm", [])
         verdict = judge.judge(lines, **expect)
+        verdict["lkdtm"] = expect["lkdtm"]
         verdict["debug_vm_pgtable"] = expect["debug_vm_pgtable"]
         for key in ("label", "seconds", "init_seconds", "mem_mb", "smp",
                     "machine", "cpu"):
@@ -345,7 +348,8 @@ def main():
                    init_seconds=round(init_s, 1) if init_s else None,
                    log=args.log,
                    mem_mb=ram_mb, smp=args.smp, machine=args.machine,
-                   cpu=args.cpu, debug_vm_pgtable=expect["debug_vm_pgtable"])
+                   cpu=args.cpu, debug_vm_pgtable=expect["debug_vm_pgtable"],
+                   lkdtm=expect["lkdtm"])
     with open(args.log + ".json", "w", encoding="utf-8") as f:
         json.dump(verdict, f, indent=1)
     return 0 if report(args, verdict, lines) else 1
