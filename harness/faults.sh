@@ -31,6 +31,7 @@ HDR=arch/arm/include/asm/pgtable-3level.h
 
 TYPES=arch/arm/include/asm/pgtable-3level-types.h
 HWDEF=arch/arm/include/asm/pgtable-3level-hwdef.h
+TTBCR=arch/arm/include/asm/pgtable-3level-ttbcr.h
 PGD=arch/arm/mm/pgd.c
 
 # name | file | perl substitution (must change the file; write a "|" in
@@ -75,6 +76,8 @@ flush-missing | $HDR | s/^(\t\*pmdp = pmd_to_hw\(pmd\);\n)\tflush_pmd_entry\(pmd
 pmd-mkclean-flip | $HDR | s/return pmd_clear_bits\(pmd, L_PMD_SECT_DIRTY\);/return __pmd(pmd_val(pmd) ^ L_PMD_SECT_DIRTY);/ | debug_vm_pgtable.c:220 boot
 uc-refused | $MMU | s/^(const struct mem_type \*get_mem_type\(unsigned int type\)\n\{\n)/\$1\tif (type == MT_UNCACHED)\n\t\treturn NULL;\n/m | boot | lpae | virt,highmem=on
 map-40bit | $MMU | s/map_range\(&req, addr, len, __pfn_to_phys\(md->pfn\)\);/map_range(\&req, addr, len, (u32)__pfn_to_phys(md->pfn));/ | arm_mmu_replace.map_late_40bit_output
+pan-off  | $TTBCR | s/^(#define TTBCR_PAN_CLOSED_LO\t).*$/\${1}0/m; s/^(#define TTBCR_PAN_CLOSED_HI\t).*$/\${1}0/m | arm_lpae_pan.pan_state_registers arm_lpae_pan.pan_user_load arm_lpae_ttbr.lpae_ttbcr_test
+pan-asid-kept | $TTBCR | s/^(#define TTBCR_PAN_CLOSED_HI\t).*$/\${1}0/m | arm_lpae_pan.pan_state_registers arm_lpae_ttbr.lpae_ttbcr_test
 "
 
 die() { printf 'faults: %s\n' "$*" >&2; exit 1; }
