@@ -31,6 +31,7 @@ HDR=arch/arm/include/asm/pgtable-3level.h
 
 TYPES=arch/arm/include/asm/pgtable-3level-types.h
 HWDEF=arch/arm/include/asm/pgtable-3level-hwdef.h
+TTBCR=arch/arm/include/asm/pgtable-3level-ttbcr.h
 PGD=arch/arm/mm/pgd.c
 INIT=arch/arm/mm/init.c
 
@@ -88,6 +89,8 @@ vmalloc-unfit | $MMU | s/^\tfit_vmalloc_to_ram\(\);\n//m | boot | lpae | | --app
 pgd-uaf  | $PGD | s/^(\tif \(!pgd_constructed\(pgd\)\)\n\t\tpgd_init_entries\(pgd\);\n)(\tkmem_cache_free\(pgd_cache, pgd\);\n)/\$2\$1/m | kasan | lpae+debug
 map-40bit | $MMU | s/map_range\(&req, addr, len, __pfn_to_phys\(md->pfn\)\);/map_range(\&req, addr, len, (u32)__pfn_to_phys(md->pfn));/ | arm_mmu_replace.map_late_40bit_output
 highmem-lost | $INIT | s/free_highmem_range\(max\(start, max_low\), end\);/free_highmem_range(max(start, max_low), end - 1);/ | arm_highmem.highmem_counts_test
+pan-off  | $TTBCR | s/^(#define TTBCR_PAN_CLOSED_LO\t).*$/\${1}0/m; s/^(#define TTBCR_PAN_CLOSED_HI\t).*$/\${1}0/m | arm_lpae_pan.pan_state_registers arm_lpae_pan.pan_user_load arm_lpae_ttbr.lpae_ttbcr_test
+pan-asid-kept | $TTBCR | s/^(#define TTBCR_PAN_CLOSED_HI\t).*$/\${1}0/m | arm_lpae_pan.pan_state_registers arm_lpae_ttbr.lpae_ttbcr_test
 "
 
 # The checkers' command line and the limits of a debug boot: those of

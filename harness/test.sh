@@ -35,6 +35,10 @@ BE_INITRD=$B/initramfs/be.cpio.gz
 # boot goes on), "@stop=REGEX", the message the kernel must stop with
 # (run_qemu.py --expect, --stop); a regex has no spaces ("." stands for
 # one).
+# lpae_lkdtm=TYPE,... (guest-init.sh) provokes those
+# LKDTM crash types before the selftests; run_qemu.py hands the list to
+# the judge, which expects exactly one PAN oops from each and counts each
+# as a case (lpae-lkdtm-6G: privileged access never, CPU_TTBR0_PAN).
 #
 # lpae-6G is the reference boot: it runs the stress cases at full size
 # (10,000 forks, 1 GiB pattern fill, a tmpfs file larger than lowmem,
@@ -109,6 +113,7 @@ lpae-up-thumb2-6G lpae+up      6G    1 $A15_UP $Q
 classic-up-1G    classic+up    1G    1 $A15_UP $Q $LAYOUT
 lpae-be-6G       lpae+be       6G    2 $A15 @be @min=90,0
 lpae-virt-a7-hotplug lpae      6G    2 $VIRT_A7 $Q @min=90,6 lpae_hotplug=1 lpae_tests=lpae_hotplug_test,lpae_process_test
+lpae-lkdtm-6G    lpae          6G    2 $A15 $Q @min=90,4 lpae_lkdtm=ACCESS_USERSPACE,EXEC_USERSPACE lpae_tests=lpae_process_test
 $BAD_INPUT
 "
 EXTENDED_MATRIX="

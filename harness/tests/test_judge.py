@@ -483,3 +483,87 @@ def test_slub_debug_folded_with_the_pgd_cache():
         "slub_debug=FZPU;FZPUA,pgd_lpae", ["lpae_quick=1"])
     with pytest.raises(SystemExit):
         run_qemu.slub_debug_word(["slub_debug=F,kmalloc-64"])
+
+
+# An LKDTM crash type as the lpae-lkdtm boot prints it (guest-init.sh,
+# lpae_lkdtm=): the shell's markers around LKDTM's lines and the oops.
+def lkdtm_section(name, pid=77, oops_pid=None, rc=139, pan=True,
+                  fail=False):
+    addr = "b6f7e000"
+    lines = [f"LPAE-LKDTM-BEGIN {name} pid={pid}\n",
+             f"[   10.100000] lkdtm: Performing direct entry {name}\n",
+             f"[   10.100100] lkdtm: attempting bad read at {addr}\n"]
+    if fail:
+        lines.append("[   10.100200] lkdtm: FAIL: survived bad read\n")
+    if pan:
+        lines += [
+            "[   10.100300] 8<--- cut here ---\n",
+            "[   10.100400] Unable to handle kernel access to user memory "
+            "with PAN (TTBR0 walks disabled) at virtual address "
+            f"{addr}\n",
+            "[   10.100500] Internal error: Oops: 7 [#1] SMP ARM\n",
+            f"[   10.100600] CPU: 1 PID: {oops_pid or pid} Comm: sh Tainted: "
+            "G      D            6.1.0-lpae-harness #1\n"]
+    lines.append(f"LPAE-LKDTM-END {name} rc={rc}\n")
+    return lines
+
+
+def with_lkdtm(passing, *sections):
+    at = next(i for i, line in enumerate(passing)
+              if line.startswith("LPAE-SELFTEST-BEGIN"))
+    extra = [line for s in sections for line in s]
+    return passing[:at] + extra + passing[at:]
+
+
+LKDTM = ["ACCESS_USERSPACE", "EXEC_USERSPACE"]
+
+
+def test_lkdtm_pass(passing):
+    lines = with_lkdtm(passing, lkdtm_section(LKDTM[0]),
+                       lkdtm_section(LKDTM[1], pid=78))
+    v = judge.judge(lines, lkdtm=LKDTM)
+    assert judge.passed(v), v["problems"] + v["failures"]
+    assert v["selftest"]["pass"] == SELFTEST["pass"] + 2
+
+
+@pytest.mark.parametrize("kw, why", [
+    ({"pan": False, "rc": 0}, "0 PAN report(s) and 0 oops(es)"),
+    ({"fail": True}, "LKDTM says FAIL"),
+    ({"oops_pid": 1}, "not the shell's 77"),
+    ({"rc": 0}, "the shell exited 0"),
+])
+def test_lkdtm_case_fails(passing, kw, why):
+    lines = with_lkdtm(passing, lkdtm_section(LKDTM[0], **kw),
+                       lkdtm_section(LKDTM[1], pid=78))
+    v = judge.judge(lines, lkdtm=LKDTM)
+    assert not judge.passed(v)
+    assert v["selftest"]["fail"] == 1
+    assert any(why in f for f in v["failures"]), v["failures"]
+
+
+def test_lkdtm_never_provoked(passing):
+    v = judge.judge(with_lkdtm(passing, lkdtm_section(LKDTM[0])),
+                    lkdtm=LKDTM)
+    assert not judge.passed(v)
+    assert "lkdtm EXEC_USERSPACE: never provoked" in v["failures"]
+
+
+def test_lkdtm_not_expected(passing):
+    v = judge.judge(with_lkdtm(passing, lkdtm_section(LKDTM[0])))
+    assert not judge.passed(v)
+    assert any("not a crash type this boot provokes" in f
+               for f in v["failures"])
+
+
+def test_lkdtm_oops_outside_a_section(passing):
+    lines = with_lkdtm(passing, lkdtm_section(LKDTM[0]),
+                       lkdtm_section(LKDTM[1], pid=78))
+    lines += ["[   40.100100] Internal error: Oops: 805 [#1] SMP ARM\n"]
+    v = judge.judge(lines, lkdtm=LKDTM)
+    assert not judge.passed(v)
+    assert any(p.startswith("oops:") for p in v["problems"])
+
+
+def test_lkdtm_types_from_the_command_line():
+    assert judge.lkdtm_types(["quiet", "lpae_lkdtm=A,B"]) == ["A", "B"]
+    assert judge.lkdtm_types(["quiet"]) == []

@@ -2040,6 +2040,30 @@ static void __init early_paging_init(const struct machine_desc *mdesc)
  * kernel image, devices, vectors, kmap and fixmap; then brings up the
  * zone allocator and the zero page.
  */
+#ifdef CONFIG_CPU_TTBR0_PAN
+/*
+ * The boot CPU comes up with user access open: TTBR0 walked over all
+ * 4 GiB (v7_ttb_setup), which head.S's identity map needs. Close it as
+ * soon as swapper_pg_dir is final, which TTBR1 then walks for every
+ * kernel address, so that nothing after this point, the boot-time KUnit
+ * suites included, runs with TTBR0 walks on outside the uaccess helpers.
+ * Documentation/arm/lpae.txt, "PAN".
+ */
+static void __init ttbr0_pan_close(void)
+{
+	unsigned int ttbcr;
+
+	asm volatile("mrc p15, 0, %0, c2, c0, 2" : "=r" (ttbcr));
+	asm volatile("mcr p15, 0, %0, c2, c0, 2"
+		     : : "r" (ttbcr | TTBCR_PAN_CLOSED) : "memory");
+	isb();
+}
+#else
+static inline void ttbr0_pan_close(void)
+{
+}
+#endif
+
 void __init paging_init(const struct machine_desc *mdesc)
 {
 	void *zeroes;
@@ -2067,6 +2091,7 @@ void __init paging_init(const struct machine_desc *mdesc)
 	bootmem_init();
 	empty_zero_page = virt_to_page(zeroes);
 	__flush_dcache_page(NULL, empty_zero_page);
+	ttbr0_pan_close();
 }
 
 /* ------------------------------------------------------------------ */

@@ -28,6 +28,9 @@
  * top, and its walk starts at level 1 in a four-entry table (pgd.c).
  * EPD0 and EPD1 stay clear: TTBR0 is always walked, and TTBR1 is walked
  * for its region when there is one; with T1SZ = 0 it has none.
+ * With CONFIG_CPU_TTBR0_PAN that is the "open" state only (user mode and
+ * the uaccess helpers); the kernel otherwise runs "closed", with EPD0,
+ * A1 and T0SZ = 7 (pgtable-3level-ttbcr.h).
  */
 #define TTBCR_T0SZ_KERNEL	0
 
@@ -131,6 +134,20 @@ ENTRY(cpu_v7_switch_mm)
 	asid	r2, r2
 	orr	pgd_hi, pgd_hi, r2, lsl #(TTBR_ASID_SHIFT - 32)
 	mcrr	p15, 0, pgd_lo, pgd_hi, c2	@ TTBR0
+#ifdef CONFIG_CPU_TTBR0_PAN
+	/*
+	 * The kernel calls this outside the uaccess helpers only, so user
+	 * access is closed here (pgtable-3level-hwdef.h). That is already
+	 * so on a context switch; it is how a secondary CPU, which comes up
+	 * with TTBR0 walks on for the identity map, and a CPU back from
+	 * cpu_resume close it for the first time. setup_mm_for_reboot()
+	 * opens it again for the identity map.
+	 */
+	mrc	p15, 0, r2, c2, c0, 2		@ TTBCR
+	orr	r2, r2, #TTBCR_PAN_CLOSED_LO
+	orr	r2, r2, #TTBCR_PAN_CLOSED_HI
+	mcr	p15, 0, r2, c2, c0, 2
+#endif
 	isb
 	ret	lr
 ENDPROC(cpu_v7_switch_mm)
@@ -206,6 +223,28 @@ ENDPROC(cpu_v7_set_pte_ext)
  * The condition flags set by the cmp must live until the last "ls"
  * instruction: nothing in between may set them.
  */
+#ifdef CONFIG_CPU_TTBR0_PAN
+/*
+ * With CONFIG_CPU_TTBR0_PAN: T0SZ = T1SZ = 0 and EPD0 clear, user access
+ * open, so that TTBR0 translates everything while the MMU goes on through
+ * the identity map, wherever RAM is; cpu_v7_switch_mm() closes it once
+ * the kernel runs at its virtual addresses. TTBR1 is the whole of
+ * swapper_pg_dir with ASID 0, walked from level 1 whenever user access is
+ * closed (pgtable-3level-hwdef.h, TTBCR_PAN_CLOSED).
+ */
+	.macro	v7_ttb_setup, zero, ttbr0l, ttbr0h, ttbr1, tmp
+	mov	\tmp, #TTBCR_EAE
+	ALT_SMP(orr	\tmp, \tmp, #TTB_FLAGS_SMP)
+	ALT_UP(orr	\tmp, \tmp, #TTB_FLAGS_UP)
+	ALT_SMP(orr	\tmp, \tmp, #TTB1_FLAGS_SMP)
+	ALT_UP(orr	\tmp, \tmp, #TTB1_FLAGS_UP)
+	mcr	p15, 0, \tmp, c2, c0, 2		@ TTBCR
+	mov	\tmp, \ttbr1, lsr #(32 - PAGE_SHIFT)	@ PA[39:32], ASID 0
+	mov	\ttbr1, \ttbr1, lsl #PAGE_SHIFT		@ PA[31:0]
+	add	\ttbr1, \ttbr1, #TTBR1_PAN_OFFSET
+	mcrr	p15, 1, \ttbr1, \tmp, c2	@ TTBR1
+	.endm
+#else
 	.macro	v7_ttb_setup, zero, ttbr0l, ttbr0h, ttbr1, tmp
 	ldr	\tmp, =swapper_pg_dir
 	cmp	\ttbr1, \tmp, lsr #PAGE_SHIFT	@ ls: PHYS_OFFSET <= PAGE_OFFSET
@@ -225,6 +264,7 @@ ENDPROC(cpu_v7_set_pte_ext)
 	addls	\ttbr1, \ttbr1, #TTBR1_OFFSET
 	mcrr	p15, 1, \ttbr1, \tmp, c2	@ TTBR1
 	.endm
+#endif
 
 /*
  * SCTLR bits __v7_setup clears and sets (B4.1 "SCTLR"). Bits [6:3] are

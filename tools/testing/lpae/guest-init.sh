@@ -10,6 +10,7 @@
 # quick sizes (LPAE_QUICK, see lpae_util.h); lpae_hotplug=1 asks
 # lpae_hotplug_test to take CPUs offline and back (LPAE_HOTPLUG);
 # lpae_bench_only=a,b runs only those benchmarks (lpae_bench --only).
+# lpae_lkdtm=TYPE,... provokes those LKDTM crash types first (below).
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -25,6 +26,7 @@ mode=test
 timeout_s=600
 only=
 bench_only=
+lkdtm=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	lpae_mode=*) mode=${arg#lpae_mode=} ;;
@@ -35,6 +37,7 @@ for arg in $(cat /proc/cmdline); do
 	lpae_timeout=*) timeout_s=${arg#lpae_timeout=} ;;
 	lpae_tests=*) only=$(echo "${arg#lpae_tests=}" | tr , ' ') ;;
 	lpae_bench_only=*) bench_only=${arg#lpae_bench_only=} ;;
+	lpae_lkdtm=*) lkdtm=$(echo "${arg#lpae_lkdtm=}" | tr , ' ') ;;
 	esac
 done
 
@@ -80,6 +83,24 @@ fi
 late=/sys/kernel/debug/arm_mm_kunit/run_late
 if [ -e $late ]; then
 	echo 1 > $late || echo "LPAE-LATE-KUNIT: failed to start"
+fi
+
+# lpae_lkdtm=ACCESS_USERSPACE,EXEC_USERSPACE: each crash type written
+# to LKDTM's DIRECT file by a shell of its own, which the oops kills;
+# the judge expects exactly one PAN oops from that shell's PID for each
+# (judge.py, LKDTM). panic_on_oops (common.config) is off meanwhile, so
+# the system lives on to run the selftests after.
+if [ -n "$lkdtm" ]; then
+	panic=$(cat /proc/sys/kernel/panic_on_oops)
+	echo 0 > /proc/sys/kernel/panic_on_oops
+	for c in $lkdtm; do
+		# shellcheck disable=SC2016
+		sh -c 'echo "LPAE-LKDTM-BEGIN $1 pid=$$"
+			echo "$1" > /sys/kernel/debug/provoke-crash/DIRECT' \
+			lkdtm "$c"
+		echo "LPAE-LKDTM-END $c rc=$?"
+	done
+	echo "$panic" > /proc/sys/kernel/panic_on_oops
 fi
 
 cd /lpae || exit 1

@@ -17,7 +17,11 @@ sleep, SLUB's debug checks, page poisoning, kmemleak) fail it too, and a
 kernel built with DEBUG_KMEMLEAK must print the scan guest-init.sh makes
 after the selftests, with no unreferenced object. A KUnit suite reported "not ok", a selftest program
 that exits with an error, and a TAP or KTAP plan that does not match the
-results each count as a failed case. run_qemu.py boots and calls
+results each count as a failed case. A boot given LKDTM crash types
+(lkdtm=, from the lpae_lkdtm= kernel word) counts each as a case: between
+its LPAE-LKDTM markers it must print exactly one PAN oops from the shell
+that provoked it, which the oops kills; an oops there is not a boot
+failure, any other oops or a crash type not asked for is. run_qemu.py boots and calls
 judge(); this program re-judges a saved log and prints the same verdict
 line. The harness reads the verdict JSON files through load_verdict().
 """
@@ -41,6 +45,18 @@ DEBUG_VM_PGTABLE_RAN = re.compile(
 DEBUG_VM_PGTABLE_ERR = re.compile(r"debug_vm_pgtable: \[\w+\s*\]: (Failed .*)")
 DEBUG_VM_PGTABLE_WARN = re.compile(r"WARNING: CPU: \d+ PID: \d+ at \S*?"
                                    r"(mm/debug_vm_pgtable\.c:\d+)")
+# LKDTM crash types provoked by /init (guest-init.sh, lpae_lkdtm=): the
+# markers around each, LKDTM's own lines, and the oops of a kernel access
+# that PAN (CONFIG_CPU_TTBR0_PAN, arch/arm/mm/fault.c) stopped.
+LKDTM_BEGIN = re.compile(r"LPAE-LKDTM-BEGIN (\S+) pid=(\d+)")
+LKDTM_END = re.compile(r"LPAE-LKDTM-END (\S+) rc=(\d+)")
+LKDTM_ENTRY = re.compile(r"lkdtm: Performing direct entry (\S+)")
+LKDTM_FAIL = re.compile(r"lkdtm: FAIL:")
+PAN_OOPS = re.compile(r"Unable to handle kernel access to user memory with "
+                      r"PAN \(TTBR0 walks disabled\) at virtual address")
+OOPS_TASK = re.compile(r"CPU: \d+ PID: (\d+) Comm: ")
+# A shell the oops killed: die() ends the task with SIGSEGV, 128 + 11.
+KILLED_RC = 139
 # A line is named by the first pattern it matches: the checkers' reports
 # (lpae+debug) before the generic BUG and WARNING they start with.
 BAD_PATTERNS = [
@@ -89,8 +105,11 @@ class Judge:
     """Reads a console log line by line (feed()) and decides (verdict())."""
 
     def __init__(self, min_kunit=0, min_selftests=0, expect_tests=True,
-                 debug_vm_pgtable=False, kmemleak=False):
+                 debug_vm_pgtable=False, kmemleak=False, lkdtm=()):
         self.min_kunit, self.min_selftests = min_kunit, min_selftests
+        self.lkdtm = list(lkdtm)  # the crash types this boot provokes
+        self.lkdtm_seen = []
+        self.crash = None        # the LKDTM crash type running
         self.expect_tests = expect_tests
         self.debug_vm_pgtable = debug_vm_pgtable  # the kernel has it
         self.kmemleak = kmemleak                  # the kernel has it
@@ -131,6 +150,48 @@ class Judge:
             self.selftest["fail"] += 1
             self.fail(where, f"TAP plan 1..{sec['plan']} but "
                       f"{sec['results']} result(s)")
+
+    def end_crash(self, rc):
+        """One LKDTM crash type: exactly one PAN oops, from its shell."""
+        c, self.crash = self.crash, None
+        self.lkdtm_seen.append(c["name"])
+        why = []
+        if c["name"] not in self.lkdtm:
+            why.append("not a crash type this boot provokes")
+        if c["entry"] != 1:
+            why.append(f"LKDTM ran it {c['entry']} time(s)")
+        if c["pan"] != 1 or c["oops"] != 1:
+            why.append(f"{c['pan']} PAN report(s) and {c['oops']} oops(es),"
+                       " not one of each")
+        if c["tasks"] != [c["pid"]]:
+            why.append(f"oops from PID(s) {c['tasks']}, not the shell's "
+                       f"{c['pid']}")
+        if c["fail"]:
+            why.append("LKDTM says FAIL: the access was not stopped")
+        if rc != KILLED_RC:
+            why.append(f"the shell exited {rc}, not killed ({KILLED_RC})")
+        state = "not ok" if why else "ok"
+        self.count(self.selftest, "lkdtm", state, c["name"],
+                   why + c["notes"])
+
+    def feed_crash(self, line):
+        """A line inside an LKDTM crash type; True if it is accounted for."""
+        c = self.crash
+        m = LKDTM_ENTRY.search(line)
+        if m:
+            c["entry"] += m.group(1) == c["name"]
+        if PAN_OOPS.search(line):
+            c["pan"] += 1
+            c["notes"].append(line.strip())
+        if LKDTM_FAIL.search(line):
+            c["fail"] += 1
+        m = OOPS_TASK.search(line)
+        if m:
+            c["tasks"].append(m.group(1))
+        if BAD_PATTERNS[0][1].search(line):
+            c["oops"] += 1
+            return True
+        return False
 
     def end_suite(self, state, name):
         suite, self.suite = self.suite, None
@@ -175,6 +236,21 @@ class Judge:
                 self.facts.setdefault("debug_vm_pgtable", []).append(
                     "failed " + m.group(1))
                 self.problems.append(what)
+        m = LKDTM_BEGIN.search(line)
+        if m and self.section is None:
+            if self.crash:
+                self.end_crash(-1)
+            self.crash = {"name": m.group(1), "pid": m.group(2), "entry": 0,
+                          "pan": 0, "oops": 0, "fail": 0, "tasks": [],
+                          "notes": []}
+            self.phase = "LKDTM " + m.group(1)
+            return
+        m = LKDTM_END.search(line)
+        if m and self.crash:
+            self.end_crash(int(m.group(2)))
+            return
+        if self.crash and self.feed_crash(line):
+            return
         for name, pat in BAD_PATTERNS:
             if pat.search(line):
                 self.problems.append(f"{name}: {line.strip()}")
@@ -267,6 +343,15 @@ class Judge:
             kunit["fail"] += 1
             failures.append(f"kunit: KTAP plan 1..{self.kunit_plan} but "
                             f"{self.kunit_suites} suite result(s)")
+        if self.crash is not None:
+            selftest["fail"] += 1
+            failures.append(f"lkdtm {self.crash['name']}: the log ends "
+                            "inside it")
+        for name in self.lkdtm:
+            if name not in self.lkdtm_seen and (
+                    self.crash is None or self.crash["name"] != name):
+                selftest["fail"] += 1
+                failures.append(f"lkdtm {name}: never provoked")
         if not self.facts.get("done"):
             problems.append("no LPAE-DONE marker: the guest did not finish "
                             "its tests")
@@ -303,10 +388,10 @@ class Judge:
 
 
 def judge(lines, min_kunit=0, min_selftests=0, expect_tests=True,
-          debug_vm_pgtable=False, kmemleak=False):
+          debug_vm_pgtable=False, kmemleak=False, lkdtm=()):
     """Read a console log (an iterable of lines); returns the verdict."""
     j = Judge(min_kunit, min_selftests, expect_tests, debug_vm_pgtable,
-              kmemleak)
+              kmemleak, lkdtm)
     for line in lines:
         j.feed(line)
     return j.verdict()
@@ -337,6 +422,15 @@ def expect_messages(verdict, lines, expect=(), stop=None):
                             "have refused its input")
     verdict["expect"], verdict["stop"] = list(expect), stop
     return verdict
+
+
+def lkdtm_types(append):
+    """The LKDTM crash types of the lpae_lkdtm= kernel word, if any."""
+    types = []
+    for word in append:
+        if word.startswith("lpae_lkdtm="):
+            types = [t for t in word.split("=", 1)[1].split(",") if t]
+    return types
 
 
 def judge_file(path, **kw):
@@ -387,11 +481,14 @@ def main():
     ap.add_argument("--kmemleak", action="store_true",
                     help="the kernel has CONFIG_DEBUG_KMEMLEAK=y: its scan "
                     "report must be in the log and empty")
+    ap.add_argument("--lkdtm", default="",
+                    help="LKDTM crash types the boot provokes, A,B")
     args = ap.parse_args()
     v = judge_file(args.log, min_kunit=args.min_kunit,
                    min_selftests=args.min_selftests,
                    debug_vm_pgtable=args.debug_vm_pgtable,
-                   kmemleak=args.kmemleak)
+                   kmemleak=args.kmemleak,
+                   lkdtm=lkdtm_types([f"lpae_lkdtm={args.lkdtm}"]))
     label = args.label or args.log
     print(summary_line(label, v))
     for line in detail_lines(label, v):

@@ -404,7 +404,8 @@ def main():
     args = ap.parse_args()
     expect = {"min_kunit": args.min_kunit,
               "min_selftests": args.min_selftests,
-              "expect_tests": args.mode == "test" and not args.stop}
+              "expect_tests": args.mode == "test" and not args.stop,
+              "lkdtm": judge.lkdtm_types(args.append)}
 
     if args.judge:
         args.log = args.judge
@@ -418,8 +419,10 @@ def main():
             args.debug_vm_pgtable or old.get("debug_vm_pgtable", False))
         expect["kmemleak"] = not args.stop and (
             args.kmemleak or old.get("kmemleak", False))
+        expect["lkdtm"] = expect["lkdtm"] or old.get("lkdtm", [])
         verdict = judge.judge(lines, **expect)
         judge.expect_messages(verdict, lines, args.expect, args.stop)
+        verdict["lkdtm"] = expect["lkdtm"]
         verdict["debug_vm_pgtable"] = expect["debug_vm_pgtable"]
         verdict["kmemleak"] = expect["kmemleak"]
         for key in ("label", "seconds", "init_seconds", "mem_mb", "smp",
@@ -487,7 +490,7 @@ def main():
                    log=args.log,
                    mem_mb=ram_mb, smp=args.smp, machine=args.machine,
                    cpu=args.cpu, debug_vm_pgtable=expect["debug_vm_pgtable"],
-                   kmemleak=expect["kmemleak"])
+                   kmemleak=expect["kmemleak"], lkdtm=expect["lkdtm"])
     with open(args.log + ".json", "w", encoding="utf-8") as f:
         json.dump(verdict, f, indent=1)
     return 0 if report(args, verdict, lines) else 1

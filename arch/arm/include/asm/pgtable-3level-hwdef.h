@@ -172,39 +172,8 @@
 #define LPAE_MAIR1	(MAIR_ATTR(MAIR_ATTR_DEVICE, LPAE_MAIR_IDX_DEVICE) |	\
 			 MAIR_ATTR(MAIR_ATTR_NORMAL_WBWA, LPAE_MAIR_IDX_WRITEALLOC))
 
-/*
- * TTBCR with EAE set (B4.1). TTBR0 translates the bottom
- * 2^(32 - T0SZ) bytes of the address space and TTBR1 the top
- * 2^(32 - T1SZ) bytes; with both sizes zero TTBR0 translates everything.
- * IRGNn/ORGNn/SHn give the cacheability and shareability of the table
- * walks through TTBRn, EPDn disables those walks, and A1 selects whose
- * ASID is current.
- */
-#define TTBCR_T0SZ_SHIFT	0
-#define TTBCR_T0SZ_MASK		(UL(7) << TTBCR_T0SZ_SHIFT)
-#define TTBCR_EPD0		(UL(1) << 7)
-#define TTBCR_IRGN0_SHIFT	8
-#define TTBCR_ORGN0_SHIFT	10
-#define TTBCR_SH0_SHIFT		12
-#define TTBCR_T1SZ_SHIFT	16
-#define TTBCR_T1SZ_MASK		(UL(7) << TTBCR_T1SZ_SHIFT)
-#define TTBCR_A1		(UL(1) << 22)
-#define TTBCR_EPD1		(UL(1) << 23)
-#define TTBCR_IRGN1_SHIFT	24
-#define TTBCR_ORGN1_SHIFT	26
-#define TTBCR_SH1_SHIFT		28
-#define TTBCR_EAE		(UL(1) << 31)
-
-/* Encodings of the two-bit IRGNn and ORGNn fields. */
-#define TTBCR_RGN_NC		UL(0)	/* Non-cacheable */
-#define TTBCR_RGN_WBWA		UL(1)	/* Write-Back Write-Allocate */
-#define TTBCR_RGN_WT		UL(2)	/* Write-Through */
-#define TTBCR_RGN_WB		UL(3)	/* Write-Back no Write-Allocate */
-
-/* Encodings of the two-bit SHn fields (the same as descriptor SH). */
-#define TTBCR_SH_NON		UL(0)
-#define TTBCR_SH_OUTER		UL(2)
-#define TTBCR_SH_INNER		UL(3)
+/* TTBCR fields, and the values of the LPAE PAN */
+#include <asm/pgtable-3level-ttbcr.h>
 
 /*
  * 64-bit TTBR0 and TTBR1 (B4.1): ASID in [55:48], table

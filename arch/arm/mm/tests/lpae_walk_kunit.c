@@ -28,6 +28,7 @@
 #include <linux/moduleloader.h>
 #include <linux/sizes.h>
 #include <linux/syscalls.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include <asm/memory.h>
@@ -83,12 +84,21 @@ struct walk_expect {
 	unsigned int perm;
 };
 
+/*
+ * With CPU_TTBR0_PAN a user address is translated only with user access
+ * open (TTBCR.EPD0 clear, Documentation/arm/lpae.txt "PAN"), so that is
+ * how it is walked here; kernel addresses are walked in the state the
+ * kernel runs in.
+ */
 static u64 lpae_ats(unsigned long va, enum ats_op op)
 {
+	unsigned int ua_flags = 0;
 	unsigned long flags;
 	u64 par;
 
 	local_irq_save(flags);
+	if (va < TASK_SIZE)
+		ua_flags = uaccess_save_and_enable();
 	switch (op) {
 	case ATS_PR:
 		asm volatile("mcr p15, 0, %0, c7, c8, 0" : : "r" (va));
@@ -105,6 +115,8 @@ static u64 lpae_ats(unsigned long va, enum ats_op op)
 	}
 	isb();
 	asm volatile("mrrc p15, 0, %Q0, %R0, c7" : "=r" (par));
+	if (va < TASK_SIZE)
+		uaccess_restore(ua_flags);
 	local_irq_restore(flags);
 	return par;
 }

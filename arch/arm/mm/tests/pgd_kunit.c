@@ -6,6 +6,7 @@
  * init_mm, and every table the PGD owns freed with it.
  */
 #include <kunit/test.h>
+#include <linux/uaccess.h>
 #include <linux/mm.h>
 #include <linux/pgalloc.h>
 #include <linux/pgtable.h>
@@ -25,9 +26,13 @@
  */
 static unsigned long pgd_ttbr0_align(void)
 {
+	unsigned int ua_flags;
 	u32 ttbcr;
 
+	/* With CPU_TTBR0_PAN, TTBR0 is only walked with user access open */
+	ua_flags = uaccess_save_and_enable();
 	asm volatile("mrc p15, 0, %0, c2, c0, 2" : "=r" (ttbcr));
+	uaccess_restore(ua_flags);
 	return 1UL << (5 - (ttbcr & 7));
 }
 

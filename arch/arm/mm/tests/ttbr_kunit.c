@@ -153,12 +153,29 @@ static void check_ttbcr(struct kunit *test, const struct lpae_cpu_regs *r)
 	u32 v = r->ttbcr;
 
 	KUNIT_EXPECT_EQ_MSG(test, FIELD_GET(T_TTBCR_EAE, v), 1, "cpu%d", cpu);
-	KUNIT_EXPECT_EQ_MSG(test, FIELD_GET(T_TTBCR_T0SZ, v), 0, "cpu%d", cpu);
-	KUNIT_EXPECT_EQ_MSG(test, FIELD_GET(T_TTBCR_T1SZ, v),
-			    lpae_expected_t1sz(), "cpu%d", cpu);
-	/* Both halves are walked; TTBR0 holds the current ASID */
-	KUNIT_EXPECT_EQ_MSG(test, v & (T_TTBCR_EPD0 | T_TTBCR_EPD1 | T_TTBCR_A1),
-			    0, "cpu%d", cpu);
+	if (IS_ENABLED(CONFIG_CPU_TTBR0_PAN)) {
+		/*
+		 * Read in an IPI, so outside uaccess: TTBR0 walks off and
+		 * limited to the bottom 32 MiB, TTBR1 walked from level 1
+		 * for the rest and holding the current (reserved) ASID.
+		 */
+		KUNIT_EXPECT_EQ_MSG(test, FIELD_GET(T_TTBCR_T0SZ, v), 7,
+				    "cpu%d", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, FIELD_GET(T_TTBCR_T1SZ, v), 0,
+				    "cpu%d", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, v & (T_TTBCR_EPD0 | T_TTBCR_EPD1 |
+					       T_TTBCR_A1),
+				    T_TTBCR_EPD0 | T_TTBCR_A1, "cpu%d", cpu);
+	} else {
+		KUNIT_EXPECT_EQ_MSG(test, FIELD_GET(T_TTBCR_T0SZ, v), 0,
+				    "cpu%d", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, FIELD_GET(T_TTBCR_T1SZ, v),
+				    lpae_expected_t1sz(), "cpu%d", cpu);
+		/* Both halves are walked; TTBR0 holds the current ASID */
+		KUNIT_EXPECT_EQ_MSG(test, v & (T_TTBCR_EPD0 | T_TTBCR_EPD1 |
+					       T_TTBCR_A1),
+				    0, "cpu%d", cpu);
+	}
 	KUNIT_EXPECT_EQ_MSG(test, FIELD_GET(T_TTBCR_IRGN0, v), rgn, "cpu%d", cpu);
 	KUNIT_EXPECT_EQ_MSG(test, FIELD_GET(T_TTBCR_ORGN0, v), rgn, "cpu%d", cpu);
 	KUNIT_EXPECT_EQ_MSG(test, FIELD_GET(T_TTBCR_SH0, v), sh, "cpu%d", cpu);
@@ -192,7 +209,8 @@ static phys_addr_t lpae_expected_ttbr1(void)
 	unsigned int t1sz = lpae_expected_t1sz();
 	pgd_t *kernel = swapper_pg_dir + pgd_index(PAGE_OFFSET);
 
-	if (!lpae_split_in_use())
+	/* CPU_TTBR0_PAN: the whole of swapper_pg_dir, from level 1 */
+	if (!lpae_split_in_use() || IS_ENABLED(CONFIG_CPU_TTBR0_PAN))
 		return virt_to_phys(swapper_pg_dir);
 	if (t1sz <= 1)
 		return virt_to_phys(kernel);

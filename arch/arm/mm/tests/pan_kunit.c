@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for privileged access never on LPAE (CONFIG_CPU_TTBR0_PAN):
+ * the translation registers in the kernel state and in the uaccess
+ * state, and a plain kernel load from a user address, which must fault
+ * outside the uaccess helpers and succeed inside them.
+ *
+ * The register fields are spelt out here from the architecture (ARM DDI
+ * 0406C, B4.1 "TTBCR", "TTBR0", "TTBR1"; B3.6.4 "Selecting between TTBR0
+ * and TTBR1"), not taken from the header under test.
+ */
+#include <kunit/test.h>
+#include <linux/bitfield.h>
+#include <linux/bits.h>
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/preempt.h>
+#include <linux/sizes.h>
+#include <linux/uaccess.h>
+
+#include <asm/mmu.h>
+
+#include "lpae_live.h"
+
+#define P_TTBCR_T0SZ	GENMASK(2, 0)
+#define P_TTBCR_EPD0	BIT(7)
+#define P_TTBCR_T1SZ	GENMASK(18, 16)
+#define P_TTBCR_A1	BIT(22)
+#define P_TTBCR_EPD1	BIT(23)
+#define P_TTBR_ASID	GENMASK_ULL(55, 48)
+#define P_TTBR_BADDR	GENMASK_ULL(39, 0)
+
+/* T0SZ = 7: TTBR0 would translate only the bottom 2^25 bytes */
+#define P_TTBR0_REGION	SZ_32M
+
+#define P_PATTERN	0x5a17c0deU
+
+struct pan_regs {
+	u32 ttbcr;
+	u64 ttbr0;
+	u64 ttbr1;
+};
+
+static void pan_read_regs(struct pan_regs *r)
+{
+	asm volatile("mrc p15, 0, %0, c2, c0, 2" : "=r" (r->ttbcr));
+	asm volatile("mrrc p15, 0, %Q0, %R0, c2" : "=r" (r->ttbr0));
+	asm volatile("mrrc p15, 1, %Q0, %R0, c2" : "=r" (r->ttbr1));
+}
+
+/* The ASID in use: TTBR1's with TTBCR.A1 set, else TTBR0's */
+static unsigned int pan_current_asid(const struct pan_regs *r)
+{
+	u64 ttbr = (r->ttbcr & P_TTBCR_A1) ? r->ttbr1 : r->ttbr0;
+
+	return FIELD_GET(P_TTBR_ASID, ttbr);
+}
+
+static void pan_log_regs(struct kunit *test, const char *state,
+			 const struct pan_regs *r)
+{
+	kunit_info(test,
+		   "%s: TTBCR=%#010x (T0SZ=%lu EPD0=%d A1=%d T1SZ=%lu) TTBR0=%#018llx (ASID %llu) TTBR1=%#018llx (ASID %llu), current ASID %u\n",
+		   state, r->ttbcr, FIELD_GET(P_TTBCR_T0SZ, r->ttbcr),
+		   !!(r->ttbcr & P_TTBCR_EPD0), !!(r->ttbcr & P_TTBCR_A1),
+		   FIELD_GET(P_TTBCR_T1SZ, r->ttbcr),
+		   r->ttbr0, FIELD_GET(P_TTBR_ASID, r->ttbr0),
+		   r->ttbr1, FIELD_GET(P_TTBR_ASID, r->ttbr1),
+		   pan_current_asid(r));
+}
+
+/*
+ * One load from @addr with an exception table entry of its own: a fault
+ * resumes after it with -EFAULT, the way the uaccess helpers recover, so
+ * a blocked load does not end the suite. The load itself is an ordinary
+ * privileged LDR, not one of the helpers.
+ */
+static int pan_plain_load(const u32 *addr, u32 *val)
+{
+	int err = 0;
+	u32 v = 0;
+
+	asm volatile("1:	ldr	%1, [%2]\n"
+		     "2:\n"
+		     "	.pushsection .text.fixup, \"ax\"\n"
+		     "	.align	2\n"
+		     "3:	mov	%0, %3\n"
+		     "	b	2b\n"
+		     "	.popsection\n"
+		     "	.pushsection __ex_table, \"a\"\n"
+		     "	.align	3\n"
+		     "	.long	1b, 3b\n"
+		     "	.popsection\n"
+		     : "+r" (err), "+r" (v)
+		     : "r" (addr), "i" (-EFAULT)
+		     : "memory");
+	*val = v;
+	return err;
+}
+
+/*
+ * Kernel state (outside uaccess) and uaccess state, read back on one CPU
+ * with a user address space of this kthread's own in TTBR0:
+ *  - kernel: EPD0 set, T0SZ = 7, T1SZ = 0, A1 set, so the current ASID
+ *    is TTBR1's, which must be the reserved 0; TTBR1 holds the whole of
+ *    swapper_pg_dir;
+ *  - uaccess: none of those bits, TTBR0 walked with the user ASID;
+ *  - uaccess_restore() puts the kernel state back exactly.
+ */
+static void pan_state_registers(struct kunit *test)
+{
+	struct pan_regs kern, uacc, after;
+	struct mm_struct *mm;
+	unsigned int ua_flags, asid;
+
+	mm = lpae_test_mm_get();
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+
+	preempt_disable();
+	pan_read_regs(&kern);
+	ua_flags = uaccess_save_and_enable();
+	pan_read_regs(&uacc);
+	uaccess_restore(ua_flags);
+	pan_read_regs(&after);
+	asid = ASID(mm);
+	preempt_enable();
+
+	pan_log_regs(test, "kernel", &kern);
+	pan_log_regs(test, "uaccess", &uacc);
+
+	KUNIT_EXPECT_EQ(test, FIELD_GET(P_TTBCR_T0SZ, kern.ttbcr), 7);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(P_TTBCR_T1SZ, kern.ttbcr), 0);
+	KUNIT_EXPECT_TRUE(test, kern.ttbcr & P_TTBCR_EPD0);
+	KUNIT_EXPECT_FALSE(test, kern.ttbcr & P_TTBCR_EPD1);
+	KUNIT_EXPECT_TRUE(test, kern.ttbcr & P_TTBCR_A1);
+	KUNIT_EXPECT_EQ(test, pan_current_asid(&kern), 0);
+	KUNIT_EXPECT_EQ(test, kern.ttbr1 & P_TTBR_BADDR,
+			(u64)virt_to_phys(swapper_pg_dir));
+	KUNIT_EXPECT_EQ(test, FIELD_GET(P_TTBR_ASID, kern.ttbr1), 0);
+
+	KUNIT_EXPECT_EQ(test, FIELD_GET(P_TTBCR_T0SZ, uacc.ttbcr), 0);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(P_TTBCR_T1SZ, uacc.ttbcr), 0);
+	KUNIT_EXPECT_FALSE(test, uacc.ttbcr & (P_TTBCR_EPD0 | P_TTBCR_EPD1 |
+					       P_TTBCR_A1));
+	KUNIT_EXPECT_EQ(test, uacc.ttbr0 & P_TTBR_BADDR,
+			(u64)virt_to_phys(mm->pgd));
+	KUNIT_EXPECT_NE(test, asid, 0);
+	KUNIT_EXPECT_EQ(test, pan_current_asid(&uacc), asid);
+
+	KUNIT_EXPECT_EQ(test, after.ttbcr, kern.ttbcr);
+
+	lpae_test_mm_put(mm);
+}
+
+struct pan_load_case {
+	const char *name;
+	unsigned long hint;	/* MAP_FIXED_NOREPLACE address, or 0 */
+};
+
+/*
+ * Below 32 MiB a user address is in the TTBR0 region even in the kernel
+ * state (stopped by EPD0); above, it is in the TTBR1 region, where
+ * swapper_pg_dir maps nothing for it.
+ */
+static const struct pan_load_case pan_load_cases[] = {
+	{ "low (TTBR0 region, EPD0)",	SZ_16M },
+	{ "mmap default (TTBR1 region)", 0 },
+};
+
+static void pan_load_case_desc(const struct pan_load_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(pan_load, pan_load_cases, pan_load_case_desc);
+
+/*
+ * A user word, written through put_user() (so its translation is in the
+ * TLB with the user ASID), then loaded with a plain LDR: outside uaccess
+ * it must fault, inside uaccess_save_and_enable() it must read the word,
+ * and once closed again it must fault again, with the entry the open
+ * load used still cached.
+ */
+static void pan_user_load(struct kunit *test)
+{
+	const struct pan_load_case *c = test->param_value;
+	unsigned long flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE;
+	struct mm_struct *mm;
+	unsigned long addr;
+	unsigned int ua_flags;
+	u32 val;
+	int err;
+
+	mm = lpae_test_mm_get();
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	if (c->hint)
+		flags |= MAP_FIXED_NOREPLACE;
+	addr = vm_mmap(NULL, c->hint, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       flags, 0);
+	if (IS_ERR_VALUE(addr)) {
+		lpae_test_mm_put(mm);
+		KUNIT_FAIL(test, "vm_mmap: %ld", (long)addr);
+		return;
+	}
+	kunit_info(test, "user word at %#lx\n", addr);
+	KUNIT_EXPECT_EQ(test, addr < P_TTBR0_REGION, c->hint != 0);
+
+	KUNIT_EXPECT_EQ(test, put_user(P_PATTERN, (u32 __user *)addr), 0);
+
+	val = 0;
+	err = pan_plain_load((const u32 *)addr, &val);
+	KUNIT_EXPECT_EQ_MSG(test, err, -EFAULT,
+			    "kernel load outside uaccess read %#x", val);
+
+	ua_flags = uaccess_save_and_enable();
+	err = pan_plain_load((const u32 *)addr, &val);
+	uaccess_restore(ua_flags);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, val, P_PATTERN);
+
+	val = 0;
+	err = pan_plain_load((const u32 *)addr, &val);
+	KUNIT_EXPECT_EQ_MSG(test, err, -EFAULT,
+			    "kernel load after uaccess read %#x", val);
+
+	vm_munmap(addr, PAGE_SIZE);
+	lpae_test_mm_put(mm);
+}
+
+static int pan_test_init(struct kunit *test)
+{
+	if (!IS_ENABLED(CONFIG_CPU_TTBR0_PAN))
+		kunit_skip(test, "CONFIG_CPU_TTBR0_PAN is off");
+	return 0;
+}
+
+static struct kunit_case pan_cases[] = {
+	KUNIT_CASE(pan_state_registers),
+	KUNIT_CASE_PARAM(pan_user_load, pan_load_gen_params),
+	{}
+};
+
+static struct kunit_suite pan_suite = {
+	.name = "arm_lpae_pan",
+	.init = pan_test_init,
+	.test_cases = pan_cases,
+};
+
+kunit_test_suite(pan_suite);
+
+MODULE_DESCRIPTION("KUnit tests for privileged access never on LPAE");
+MODULE_LICENSE("GPL");
