@@ -188,7 +188,7 @@ class Judge:
         m = OOPS_TASK.search(line)
         if m:
             c["tasks"].append(m.group(1))
-        if BAD_PATTERNS[0][1].search(line):
+        if dict(BAD_PATTERNS)["oops"].search(line):
             c["oops"] += 1
             return True
         return False
