@@ -34,13 +34,15 @@ HWDEF=arch/arm/include/asm/pgtable-3level-hwdef.h
 TTBCR=arch/arm/include/asm/pgtable-3level-ttbcr.h
 PGD=arch/arm/mm/pgd.c
 INIT=arch/arm/mm/init.c
+NOLPAE=arch/arm/boot/compressed/lpae_check.c
 
 # name | file | perl substitution (must change the file; write a "|" in
 #   it as \x7c) | the cases
 #   that must fail, and no others [| configuration, lpae when absent
 #   [| machine, vexpress-a15 when absent; virt,... boots a Cortex-A7
-#   with QEMU's own device tree [| run_qemu.py words of a bad-input
-#   boot: --append mem=..., --expect REGEX, --stop REGEX]]]
+#   with QEMU's own device tree, vexpress-a9 the Cortex-A9 (no LPAE) at
+#   1 GiB on one CPU [| run_qemu.py words of a bad-input boot:
+#   --append mem=..., --expect REGEX, --stop REGEX]]]
 # A case is suite.case (KUnit), program:case (a selftest: the boot runs
 # the programs named), "boot" (the boot's own check: a panic, a W+X
 # failure, a warning), "build" (a static_assert refuses the kernel) or
@@ -87,6 +89,8 @@ layout-panic-silent | $MMU | s/^\twatch_layout_panics\(\);\n//m | boot | lpae | 
 image-unchecked | $MMU | s/^\tcheck_image_in_ram\(\);\n//m | boot | lpae | | --append mem=8M --stop Kernel.panic.*kernel.image.*is.not.inside.the.RAM
 vmalloc-unfit | $MMU | s/^\tfit_vmalloc_to_ram\(\);\n//m | boot | lpae | | --append vmalloc=2G --expect vmalloc.area.of.976MiB.leaves.32MiB.of.lowmem.*reduced.to
 pgd-uaf  | $PGD | s/^(\tif \(!pgd_constructed\(pgd\)\)\n\t\tpgd_init_entries\(pgd\);\n)(\tkmem_cache_free\(pgd_cache, pgd\);\n)/\$2\$1/m | kasan | lpae+debug
+lpae-check-skipped | $NOLPAE | s/>= ID_MMFR0_VMSA_LONG\)/>= 0)/ | boot | lpae | vexpress-a9 | --stop This.kernel.needs.the.Large.Physical.Address.Extension.*stopping
+ranges-ignored | $NOLPAE | s/^(\twhile \(bus > 0\) \{\n)/\$1\t\tbreak;\n/m | boot | lpae | vexpress-a9 | --stop This.kernel.needs.the.Large.Physical.Address.Extension.*stopping
 map-40bit | $MMU | s/map_range\(&req, addr, len, __pfn_to_phys\(md->pfn\)\);/map_range(\&req, addr, len, (u32)__pfn_to_phys(md->pfn));/ | arm_mmu_replace.map_late_40bit_output
 highmem-lost | $INIT | s/free_highmem_range\(max\(start, max_low\), end\);/free_highmem_range(max(start, max_low), end - 1);/ | arm_highmem.highmem_counts_test
 pan-off  | $TTBCR | s/^(#define TTBCR_PAN_CLOSED_LO\t).*$/\${1}0/m; s/^(#define TTBCR_PAN_CLOSED_HI\t).*$/\${1}0/m | arm_lpae_pan.pan_state_registers arm_lpae_pan.pan_user_load arm_lpae_ttbr.lpae_ttbcr_test
@@ -176,6 +180,9 @@ while IFS= read -r line; do
 	read -ra words <<< "$(field "$line" 7)"
 	case $machine in
 	virt*) boot=(--machine "$machine" --cpu cortex-a7 --dtb -) ;;
+	vexpress-a9)
+		boot=(--machine vexpress-a9 --cpu cortex-a9 --mem 1G --smp 1
+		      --dtb "$B/kernel/faults/$cfg/arch/arm/boot/dts/vexpress-v2p-ca9.dtb") ;;
 	*) boot=(--dtb "$B/kernel/faults/$cfg/arch/arm/boot/dts/vexpress-v2p-ca15-tc1.dtb") ;;
 	esac
 	limits=(--timeout 600)
@@ -225,9 +232,10 @@ while IFS= read -r line; do
 		continue
 	fi
 	restore "$file"
+	# The board's settings (boot) come after the defaults, which they
+	# override.
 	python3 tools/testing/lpae/run_qemu.py --kernel "$OUT/arch/arm/boot/zImage" \
-		"${boot[@]}" \
-		--initrd "$INITRD" --mem 6G --smp 2 "${limits[@]}" \
+		--initrd "$INITRD" --mem 6G --smp 2 "${limits[@]}" "${boot[@]}" \
 		--label "fault-$NAME-$cfg" --log "$LOGS/$NAME.log" \
 		--append softlockup_panic=1 --append lpae_quick=1 \
 		--append "lpae_tests=${tests:--}" "${words[@]}" > "$LOGS/$NAME.out"

@@ -20,6 +20,8 @@
 #   proc       arch/arm/mm/proc-v7-3level.S
 #   pgd        arch/arm/mm/pgd.c
 #   mmu        arch/arm/mm/mmu.c
+#   boot       arch/arm/boot/compressed/ and the patches/ diff that
+#              builds it (the zImage says why it stops without LPAE)
 #   kunit      arch/arm/mm/tests/ and the patches/ diff that builds it
 #   selftests  tools/testing/lpae/ (the tests)
 #   runner     tools/testing/lpae/ (QEMU runner, configs, probe)
@@ -65,7 +67,7 @@ RESULTS=$(dirname "$OUT")/build-check.txt
 STAGE=$(dirname "$OUT")/stage
 NOBUILD=${NOBUILD:-0}
 [ "$NOBUILD" = 0 ] || NOBUILD=1
-STEPS="kconfig hdr proc pgd mmu kunit selftests runner doc other"
+STEPS="kconfig hdr proc pgd mmu boot kunit selftests runner doc other"
 
 die() { printf 'series: %s\n' "$*" >&2; exit 1; }
 log() { printf 'series: %s\n' "$*"; }
@@ -151,6 +153,7 @@ file_step() {
 	arch/arm/mm/proc-v7-3level.S) echo proc ;;
 	arch/arm/mm/pgd.c) echo pgd ;;
 	arch/arm/mm/mmu.c) echo mmu ;;
+	arch/arm/boot/compressed/*) echo boot ;;
 	arch/arm/mm/tests/*) echo kunit ;;
 	tools/testing/lpae/run_qemu.py | tools/testing/lpae/judge.py | \
 	tools/testing/lpae/guest-init.sh | tools/testing/lpae/debian-init.sh | \
@@ -167,6 +170,7 @@ file_step() {
 patch_step() {
 	case $1 in
 	*KUnit* | *kunit*) echo kunit ;;
+	*-ARM-boot-*) echo boot ;;
 	*) echo kconfig ;;
 	esac
 }

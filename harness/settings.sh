@@ -75,7 +75,9 @@ check_machine() {
 		# shellcheck disable=SC2254
 		case $DTB in $dtb) ;; *) bad "DTB=$DTB: not a device tree of $MACHINE ($dtb)" ;; esac
 	fi
-	if [ "${LPAE:-0}" = 1 ] && [ "${CPU:-$cpu}" = cortex-a9 ]; then
+	# STOP=1: a boot of make test that must stop with a message (this one).
+	if [ "${LPAE:-0}" = 1 ] && [ "${CPU:-$cpu}" = cortex-a9 ] &&
+	   [ "${STOP:-0}" != 1 ]; then
 		bad "CONFIG=$CONFIG on MACHINE=$MACHINE: an LPAE kernel does not run on a Cortex-A9 (no LPAE)"
 	fi
 	# virt without highmem=off puts its PCIe ECAM and 64-bit window above
@@ -141,7 +143,7 @@ main() {
 	local a name value
 	# Only what the command line gives: make exports its variables.
 	unset CONFIG MACHINE CPU MEM SMP DTB TREE TIMEOUT INIT_TIMEOUT JOBS \
-		FAULTS EXTENDED NOCHECK HEAD NOBUILD ROOTFS
+		FAULTS EXTENDED NOCHECK HEAD NOBUILD ROOTFS STOP
 	for a in "$@"; do
 		case $a in
 		*=*) ;;
@@ -151,7 +153,7 @@ main() {
 		case $name in
 		CONFIG | MACHINE | CPU | MEM | SMP | DTB | TREE | TIMEOUT | \
 		INIT_TIMEOUT | JOBS | FAULTS | EXTENDED | NOCHECK | HEAD | NOBUILD | \
-		ROOTFS)
+		ROOTFS | STOP)
 			printf -v "$name" '%s' "$value" ;;
 		*) bad "$name: not a setting this checks" ;;
 		esac
@@ -162,7 +164,7 @@ main() {
 	for name in TIMEOUT INIT_TIMEOUT JOBS; do
 		[ -z "${!name+x}" ] || [ -z "${!name}" ] || check_number "$name" "${!name}"
 	done
-	for name in EXTENDED NOCHECK HEAD NOBUILD; do
+	for name in EXTENDED NOCHECK HEAD NOBUILD STOP; do
 		case ${!name-0} in
 		'' | 0 | 1) ;;
 		*) bad "$name=${!name}: 0 or 1" ;;

@@ -67,6 +67,9 @@ LAYOUT=lpae_tests=lpae_highmem_test,lpae_prot_test,lpae_dirty_test,lpae_hugepage
 # names the problem. Those that go on run lpae_highmem_test, which checks
 # MemTotal and HighTotal against the RAM the runner says they have.
 HM="$Q lpae_tests=lpae_highmem_test @min=90,5"
+# The LPAE kernel on a CPU without LPAE: its zImage must print this, on
+# one line, before decompressing (arch/arm/boot/compressed/lpae_check.c).
+NO_LPAE_STOP='@stop=^This\skernel\sneeds\sthe\sLarge\sPhysical\sAddress\sExtension\s\(LPAE\),\swhich\sthis\sCPU\s\(MIDR\s0x\w{8}\)\sdoes\snot\simplement:\sstopping\.$'
 BAD_INPUT="
 bad-mem-64G      lpae          6G    2 $A15 $HM mem=64G @expect=mem=64G:.the.firmware.describes.RAM.up.to.0x1ffffffff.only
 bad-mem-8M       lpae          6G    2 $A15 mem=8M @stop=Kernel.panic.*kernel.image.*is.not.inside.the.RAM
@@ -79,6 +82,7 @@ bad-bank-in-vmalloc lpae       6G    2 $A15 $HM mem=760M@0x80000000 mem=16M@0xb0
 bad-vmalloc-8M   lpae          6G    2 $A15 $HM vmalloc=8M @expect=vmalloc.area.is.too.small,.limiting.to.16MiB
 bad-vmalloc-2G   lpae          6G    2 $A15 $HM vmalloc=2G @expect=vmalloc.area.of.976MiB.leaves.32MiB.of.lowmem.*reduced.to
 classic-6G       classic       6G    2 $A15 $Q @expect=Ignoring.memory.range.0x100000000.-.0x200000000
+lpae-on-a9       lpae          1G    1 $A9 $NO_LPAE_STOP
 "
 # The kernel's checkers (configs/debug.config): debug_pagealloc=on turns
 # on the guard pages, page state checks and (ARM has no arch support for
@@ -183,8 +187,12 @@ die() { printf 'test: %s\n' "$*" >&2; exit "${2:-1}"; }
 # Every boot's settings, before anything is built.
 while read -r label cfg mem smp machine cpu dtb append; do
 	[ -n "$label" ] || continue
+	# A boot that must stop (@stop=) may be one settings.sh refuses to
+	# run, on purpose: the LPAE kernel on the Cortex-A9.
+	stop=0
+	case " $append " in *" @stop="*) stop=1 ;; esac
 	err=$(bash harness/settings.sh CONFIG="$cfg" MEM="$mem" SMP="$smp" \
-		MACHINE="$machine" CPU="$cpu" DTB="$dtb") ||
+		MACHINE="$machine" CPU="$cpu" DTB="$dtb" STOP=$stop) ||
 		die "boot $label: ${err#settings: }" 2
 done <<< "$(matrix)"
 

@@ -9,6 +9,7 @@ pass log with one thing changed, each as small as the defect it shows.
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -567,3 +568,34 @@ def test_lkdtm_oops_outside_a_section(passing):
 def test_lkdtm_types_from_the_command_line():
     assert judge.lkdtm_types(["quiet", "lpae_lkdtm=A,B"]) == ["A", "B"]
     assert judge.lkdtm_types(["quiet"]) == []
+
+
+# lpae-on-a9: the LPAE zImage on a Cortex-A9, whose recorded console is
+# that one line (arch/arm/boot/compressed/lpae_check.c) and nothing else.
+def no_lpae_stop():
+    with open(os.path.join(REPO, "harness", "test.sh"), encoding="utf-8") as f:
+        m = re.search(r"^NO_LPAE_STOP='@stop=(.*)'$", f.read(), re.M)
+    assert m, "no NO_LPAE_STOP in harness/test.sh"
+    return m.group(1)
+
+
+def test_no_lpae_message_stops_the_boot():
+    lines = log("lpae-on-a9-stop.log")
+    v = judge.judge(lines, expect_tests=False)
+    judge.expect_messages(v, lines, stop=no_lpae_stop())
+    assert judge.passed(v), v["problems"] + v["failures"]
+
+
+def test_no_lpae_silence_fails():
+    """What the A9 boot did before: nothing on the console, a spin."""
+    v = judge.judge([], expect_tests=False)
+    judge.expect_messages(v, [], stop=no_lpae_stop())
+    assert not judge.passed(v)
+    assert any("did not stop with" in p for p in v["problems"])
+
+
+def test_no_lpae_message_must_be_whole():
+    lines = edit(log("lpae-on-a9-stop.log"), "(MIDR 0x410fc090)", "(MIDR ?)")
+    v = judge.judge(lines, expect_tests=False)
+    judge.expect_messages(v, lines, stop=no_lpae_stop())
+    assert not judge.passed(v)

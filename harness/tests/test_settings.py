@@ -46,6 +46,9 @@ def make_n(*words):
     ["CONFIG=lpae", "MACHINE=virt", "ROOTFS=debian"],
     ["CONFIG=classic", "MACHINE=virt,highmem=off", "ROOTFS=debian"],
     ["MACHINE=vexpress-a15", "ROOTFS=initramfs"],
+    # lpae-on-a9 of make test: a boot that must stop with a message.
+    ["CONFIG=lpae", "MACHINE=vexpress-a9", "CPU=cortex-a9", "MEM=1G",
+     "DTB=vexpress-v2p-ca9.dtb", "STOP=1"],
     [],
 ])
 def test_good(words):
@@ -80,6 +83,9 @@ def test_good(words):
     (["SMP=5"], "SMP=5: at most 4"),
     (["TIMEOUT=soon"], "TIMEOUT=soon: not a positive number"),
     (["NOCHECK=yes"], "NOCHECK=yes: 0 or 1"),
+    (["STOP=yes"], "STOP=yes: 0 or 1"),
+    (["CONFIG=lpae", "MACHINE=vexpress-a9", "STOP=0"],
+     "CONFIG=lpae on MACHINE=vexpress-a9: an LPAE kernel does not run"),
     (["TREE=../x"], "TREE=../x: a plain directory name"),
     (["FAULTS=xn xm"], "FAULTS=xn xm: no fault xm"),
     (["COLOUR=1"], "COLOUR: not a setting"),
