@@ -2032,14 +2032,6 @@ static void __init early_paging_init(const struct machine_desc *mdesc)
 }
 #endif
 
-/**
- * paging_init() - build the kernel page tables
- * @mdesc: the machine
- *
- * Replaces the head.S boot mappings with the final ones: lowmem, the
- * kernel image, devices, vectors, kmap and fixmap; then brings up the
- * zone allocator and the zero page.
- */
 #ifdef CONFIG_CPU_TTBR0_PAN
 /*
  * The boot CPU comes up with user access open: TTBR0 walked over all
@@ -2063,6 +2055,15 @@ static inline void ttbr0_pan_close(void)
 {
 }
 #endif
+
+/**
+ * paging_init() - build the kernel page tables
+ * @mdesc: the machine
+ *
+ * Replaces the head.S boot mappings with the final ones: lowmem, the
+ * kernel image, devices, vectors, kmap and fixmap; then brings up the
+ * zone allocator and the zero page.
+ */
 
 void __init paging_init(const struct machine_desc *mdesc)
 {

@@ -99,17 +99,16 @@ FIXTURE_SETUP(highmem)
 }
 
 /*
- * The end of the managed RAM: as the harness gives it, or @start plus the
- * RAM size. They differ by design only for a kernel with 32-bit physical
- * addresses given RAM up to 4 GiB: memblock can hold no end above
- * 0xffffffff, so its last byte, and the page that holds it, are not RAM
- * to that kernel, and the harness says 0xffffffff.
+ * The end of the managed RAM: as the harness gives it (@given), or @start
+ * plus the RAM size. They differ by design only for a kernel with 32-bit
+ * physical addresses given RAM up to 4 GiB: memblock can hold no end
+ * above 0xffffffff, so its last byte, and the page that holds it, are
+ * not RAM to that kernel, and the harness says 0xffffffff.
  */
-static unsigned long long ram_end(const FIXTURE_DATA(highmem) *self,
+static unsigned long long ram_end(unsigned long long given, long ram_mb,
 				  unsigned long long start)
 {
-	return self->ram_end ? self->ram_end :
-	       start + ((unsigned long long)self->ram_mb << 20);
+	return given ? given : start + ((unsigned long long)ram_mb << 20);
 }
 
 FIXTURE_TEARDOWN(highmem)
@@ -163,7 +162,8 @@ TEST_F(highmem, hightotal_is_ram_minus_lowmem)
 
 	/* The highmem zone ends exactly where the managed RAM does. */
 	if (expect_kb && !lpae_zone_span("HighMem", &start, &spanned, &present)) {
-		EXPECT_EQ(ram_end(self, phys_pfn * LPAE_PAGE_SIZE) /
+		EXPECT_EQ(ram_end(self->ram_end, self->ram_mb,
+				  phys_pfn * LPAE_PAGE_SIZE) /
 			  LPAE_PAGE_SIZE, start + spanned);
 		EXPECT_EQ(low_end, start);
 	}
@@ -190,8 +190,8 @@ TEST_F(highmem, iomem_ram_beyond_4g)
 	}
 	if (!hi)
 		SKIP(return, "/proc/iomem addresses hidden (not root)");
-	EXPECT_EQ(ram_end(self, lo) - lo, sum);
-	EXPECT_EQ(ram_end(self, lo) - 1, hi);
+	EXPECT_EQ(ram_end(self->ram_end, self->ram_mb, lo) - lo, sum);
+	EXPECT_EQ(ram_end(self->ram_end, self->ram_mb, lo) - 1, hi);
 	/* vexpress RAM starts at 2 GiB: more than 2 GiB must go past 4 GiB. */
 	if (lo == 0x80000000ULL && self->ram_mb > 2048)
 		EXPECT_GT(hi, 0xffffffffULL) {
