@@ -79,27 +79,48 @@ static void touch(void *buf, size_t len, unsigned long val)
 		p[i] = val + i;
 }
 
+/*
+ * Map @len bytes of fresh anonymous memory and write-fault every page,
+ * keeping @spare bytes of MemAvailable (an OOM kill would end every later
+ * figure). Returns the mapping and sets @ns to what the faults took; NULL
+ * with @why on a skip.
+ */
+static void *fault_anon(unsigned long len, unsigned long spare, uint64_t *ns,
+			const char **why)
+{
+	long long avail = lpae_meminfo_kb("MemAvailable");
+	uint64_t t0;
+	void *buf;
+
+	if (avail >= 0 && (unsigned long long)avail * 1024 < len + spare) {
+		*why = "MemAvailable below the size and the spare";
+		return NULL;
+	}
+	buf = map_anon(len);
+	if (!buf) {
+		*why = "mmap failed";
+		return NULL;
+	}
+	t0 = now_ns();
+	touch(buf, len, 1);
+	*ns = now_ns() - t0;
+	return buf;
+}
+
 /* Write-fault @arg bytes of fresh anonymous memory, then unmap them. */
 static int bench_fault_unmap(unsigned long arg, double out[2])
 {
 	size_t pages = arg / LPAE_PAGE_SIZE;
-	long long avail = lpae_meminfo_kb("MemAvailable");
-	uint64_t t0, t1, t2;
-	void *buf;
+	const char *why;
+	uint64_t ns, t1;
+	void *buf = fault_anon(arg, 128UL << 20, &ns, &why);
 
-	/* Leave 128 MiB: an OOM kill would end every later figure. */
-	if (avail >= 0 && (unsigned long long)avail * 1024 < arg + (128UL << 20))
-		return skip("MemAvailable below the size + 128 MiB");
-	buf = map_anon(arg);
 	if (!buf)
-		return skip("mmap failed");
-	t0 = now_ns();
-	touch(buf, arg, 1);
+		return skip(why);
 	t1 = now_ns();
 	munmap(buf, arg);
-	t2 = now_ns();
-	out[0] = (double)(t1 - t0) / pages;
-	out[1] = (double)(t2 - t1) / pages;
+	out[0] = (double)ns / pages;
+	out[1] = (double)(now_ns() - t1) / pages;
 	return 0;
 }
 
@@ -165,21 +186,15 @@ static double highmem_share(void *buf, size_t pages)
 static int bench_fault_zone(unsigned long arg, double out[2])
 {
 	size_t pages = arg / LPAE_PAGE_SIZE;
-	long long avail = lpae_meminfo_kb("MemAvailable");
-	uint64_t t0, t1;
-	void *buf;
+	const char *why;
+	uint64_t ns;
+	void *buf = fault_anon(arg, 64UL << 20, &ns, &why);
 
-	if (avail >= 0 && (unsigned long long)avail * 1024 < arg + (64UL << 20))
-		return skip("MemAvailable below the size + 64 MiB");
-	buf = map_anon(arg);
 	if (!buf)
-		return skip("mmap failed");
-	t0 = now_ns();
-	touch(buf, arg, 1);
-	t1 = now_ns();
+		return skip(why);
 	out[1] = highmem_share(buf, pages);
 	munmap(buf, arg);
-	out[0] = (double)(t1 - t0) / pages;
+	out[0] = (double)ns / pages;
 	return 0;
 }
 
