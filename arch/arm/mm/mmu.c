@@ -1504,7 +1504,7 @@ static u64 __init ram_span(void)
 
 static u64 __init lowmem_needed(void)
 {
-	u64 top = __pa_symbol(_end);
+	u64 top = __pa_symbol(KERNEL_END);
 
 	if (IS_ENABLED(CONFIG_BLK_DEV_INITRD) && phys_initrd_size)
 		top = max_t(u64, top, (u64)phys_initrd_start + phys_initrd_size);
@@ -1540,7 +1540,9 @@ static void __init fit_vmalloc_to_ram(void)
  */
 static void __init check_image_in_ram(void)
 {
-	phys_addr_t start = __pa_symbol(_text), end = __pa_symbol(_end);
+	/* __pa_symbol() takes only addresses of the image proper. */
+	phys_addr_t start = __pa_symbol(KERNEL_START);
+	phys_addr_t end = __pa_symbol(KERNEL_END);
 
 	if (memblock_is_region_memory(start, end - start))
 		return;
