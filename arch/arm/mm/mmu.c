@@ -1540,9 +1540,16 @@ static void __init fit_vmalloc_to_ram(void)
  */
 static void __init check_image_in_ram(void)
 {
-	/* __pa_symbol() takes only addresses of the image proper. */
-	phys_addr_t start = __pa_symbol(KERNEL_START);
+	/*
+	 * From the first section head.S mapped, which holds swapper_pg_dir
+	 * below the text; __pa_symbol() takes no address before _stext.
+	 * An XIP image runs from flash and has no such section yet.
+	 */
+	phys_addr_t start = kernel_sec_start;
 	phys_addr_t end = __pa_symbol(KERNEL_END);
+
+	if (IS_ENABLED(CONFIG_XIP_KERNEL))
+		return;
 
 	if (memblock_is_region_memory(start, end - start))
 		return;
