@@ -74,6 +74,7 @@
 #include <linux/pgtable.h>
 #include <linux/serial_core.h>
 #include <linux/sizes.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include <asm/cachetype.h>
@@ -2052,12 +2053,8 @@ static void __init early_paging_init(const struct machine_desc *mdesc)
  */
 static void __init ttbr0_pan_close(void)
 {
-	unsigned int ttbcr;
-
-	asm volatile("mrc p15, 0, %0, c2, c0, 2" : "=r" (ttbcr));
-	asm volatile("mcr p15, 0, %0, c2, c0, 2"
-		     : : "r" (ttbcr | TTBCR_PAN_CLOSED) : "memory");
-	isb();
+	/* Still open: the saved TTBCR is the open one; restore it closed. */
+	uaccess_restore(uaccess_save_and_enable() | TTBCR_PAN_CLOSED);
 }
 #else
 static inline void ttbr0_pan_close(void)
@@ -2073,7 +2070,6 @@ static inline void ttbr0_pan_close(void)
  * kernel image, devices, vectors, kmap and fixmap; then brings up the
  * zone allocator and the zero page.
  */
-
 void __init paging_init(const struct machine_desc *mdesc)
 {
 	void *zeroes;
