@@ -111,6 +111,48 @@ def test_kunit_case_failure_counts_once(passing):
     assert v["failures"][0] == "kunit arm_lpae_pgtable: entry_size_is_8_bytes"
 
 
+def parameterised(lines, case, params):
+    """The log with @case run as a parameterised KUnit case: each of
+    @params is (state, name), a KTAP level below the case."""
+    i = next(i for i, line in enumerate(lines) if f"ok 1 {case}" in line)
+    stamp = lines[i][:lines[i].index("]") + 1]
+    nested = [f"{stamp}         KTAP version 1\n",
+              f"{stamp}         # Subtest: {case}\n"]
+    nested += [f"{stamp}         {state} {n} {name}\n"
+               for n, (state, name) in enumerate(params, 1)]
+    state = "not ok" if any(s != "ok" for s, _ in params) else "ok"
+    nested.append(f"{stamp}     {state} 1 {case}\n")
+    return lines[:i] + nested + lines[i + 1:]
+
+
+def test_kunit_parameterised_case_stays_in_its_suite(passing):
+    # A parameterised case's "# Subtest:" line names the case, not a
+    # suite: the case and the cases after it count in the suite they
+    # run in, and the parameters are not counted as cases.
+    lines = parameterised(passing, "entry_size_is_8_bytes",
+                          [("ok", "low"), ("ok", "high")])
+    v = judge.judge(lines, min_kunit=85, min_selftests=60)
+    assert judge.passed(v), v["problems"] + v["failures"]
+    assert v["kunit"] == KUNIT
+    # The suite's own plan is still checked across the case.
+    lines = edit(lines, "    ok 2 pgd_covers_4gib_with_4_entries", None)
+    v = judge.judge(lines)
+    assert ("kunit arm_lpae_pgtable: KTAP plan 1..82 but 81 result(s)"
+            in v["failures"])
+
+
+def test_kunit_parameterised_failure_names_case_and_parameter(passing):
+    lines = parameterised(passing, "entry_size_is_8_bytes",
+                          [("ok", "low"), ("not ok", "high (TTBR1)")])
+    lines = edit(lines, "] ok 1 arm_lpae_pgtable", "] not ok 1 arm_lpae_pgtable")
+    v = judge.judge(lines)
+    assert not judge.passed(v)
+    assert v["kunit"]["fail"] == 1
+    assert v["failures"][:2] == [
+        "kunit arm_lpae_pgtable: entry_size_is_8_bytes",
+        "  parameter not ok: high (TTBR1)"]
+
+
 def test_kunit_plan_mismatch(passing):
     lines = edit(passing, "    ok 2 pgd_covers_4gib_with_4_entries", None)
     v = judge.judge(lines)

@@ -280,11 +280,16 @@ class Judge:
             # A new top-level KTAP document: the suites run after boot.
             self.end_document()
             return
-        m = re.match(r"\s*# Subtest: (\S+)", line)
+        m = re.match(r"(\s*)# Subtest: (\S+)", line)
         if m and self.section is None:
-            self.suite = {"name": m.group(1), "results": 0, "fails": 0,
+            if len(m.group(1)) > 4 and self.suite:
+                # A parameterised case: its parameters are a KTAP level
+                # below the case, which is counted once, by its own line.
+                self.phase = f"KUnit {self.suite['name']}.{m.group(2)}"
+                return
+            self.suite = {"name": m.group(2), "results": 0, "fails": 0,
                           "plan": None}
-            self.phase = "KUnit " + m.group(1)
+            self.phase = "KUnit " + m.group(2)
             return
         m = TAP_PLAN.match(line)
         if m:
@@ -319,6 +324,9 @@ class Judge:
             self.count(self.kunit, where, state, name, notes)
         elif indent == 0 and self.kunit_plan is not None:
             self.end_suite(state, name)
+        elif indent > 4 and self.section is None and state != "ok":
+            # A failed parameter: a diagnostic of the case that follows.
+            self.notes = notes + [f"parameter not ok: {name}"]
 
     def verdict(self):
         """The verdict dictionary; the log read so far is the whole log."""
