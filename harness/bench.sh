@@ -31,7 +31,7 @@ ALL_BOOTS="ours-512M base-512M ours-2G base-2G ours-6G base-6G
 BOOTS=${BENCH_BOOTS:-$ALL_BOOTS}
 # Ours that the assembled tree needs even before they are committed.
 BENCH_FILES="tools/testing/lpae/lpae_bench.c tools/testing/lpae/Makefile
-	tools/testing/lpae/guest-init.sh"
+	tools/testing/lpae/guest-init.sh tools/testing/lpae/guest-facts.sh"
 
 # Our tree is "bench", the base tree "base".
 tree() { [ "$1" = ours ] && echo bench || echo base; }

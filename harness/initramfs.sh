@@ -59,6 +59,7 @@ main() {
 	ln -sf ../bin/busybox "$STAGE/sbin/poweroff"
 	cp "$TESTS/guest-init.sh" "$STAGE/init"
 	chmod 755 "$STAGE/init"
+	cp "$TESTS/guest-facts.sh" "$STAGE/lpae/"
 	$CC -static -O2 -Wall -Wl,-z,noexecstack \
 		-o "$STAGE/lpae/lpae_highpage" "$TESTS/lpae_highpage.c"
 	selftests

@@ -157,6 +157,7 @@ file_step() {
 	arch/arm/mm/tests/*) echo kunit ;;
 	tools/testing/lpae/run_qemu.py | tools/testing/lpae/judge.py | \
 	tools/testing/lpae/guest-init.sh | tools/testing/lpae/debian-init.sh | \
+	tools/testing/lpae/guest-facts.sh | \
 	tools/testing/lpae/configs/* | tools/testing/lpae/lpae_highpage.c)
 		echo runner ;;
 	tools/testing/lpae/*) echo selftests ;;

@@ -52,27 +52,8 @@ echo "LPAE-INIT: at $(uptime_s)s mode=$mode" \
 echo "LPAE-USERSPACE: Debian $(cat /etc/debian_version)" \
 	"$(dpkg --print-architecture), $(dpkg-query -W | wc -l) packages," \
 	"root $(findmnt -n -o SOURCE,FSTYPE /)"
-# free -k -l: the Mem row's total is MemTotal, the Low and High rows'
-# are LowTotal and HighTotal (procps reads them from /proc/meminfo).
-free -k -l | awk '
-	$1 == "Mem:" { print "LPAE-MEMINFO: MemTotal: " $2 " kB" }
-	$1 == "Low:" { print "LPAE-MEMINFO: LowTotal: " $2 " kB" }
-	$1 == "High:" { print "LPAE-MEMINFO: HighTotal: " $2 " kB" }'
-grep '^PageTables:' /proc/meminfo | sed 's/^/LPAE-MEMINFO: /'
-grep 'System RAM' /proc/iomem | sed 's/^ */LPAE-IOMEM: /'
-# Devices at or above 4 GiB (see guest-init.sh).
-grep -E '^ *[0-9a-f]{9,}-' /proc/iomem | grep -v 'System RAM' |
-	sed 's/^/LPAE-IOMEM-HIGH: /'
-/lpae/lpae_highpage 2>&1 | sed 's/^/LPAE-HIGHPAGE: /'
-
-pgd_cache() {
-	grep '^pgd' /proc/slabinfo | sed 's/^/LPAE-SLABINFO: /'
-	c=/sys/kernel/slab/pgd_lpae
-	[ -d $c ] || return 0
-	echo "LPAE-PGD-CACHE: object_size=$(cat $c/object_size)" \
-		"slab_size=$(cat $c/slab_size) align=$(cat $c/align)"
-}
-pgd_cache
+. /lpae/guest-facts.sh
+guest_facts
 
 if [ "$mode" = shell ]; then
 	echo "LPAE-SHELL: Debian's bash; the tests are in /lpae; 'poweroff -f' ends the session"

@@ -44,25 +44,8 @@ done
 cpus=$(grep -c ^processor /proc/cpuinfo)
 echo "LPAE-INIT: at $(uptime_s)s mode=$mode" \
 	"ram_mb=${LPAE_RAM_MB:-unknown} cpus=$cpus quick=${LPAE_QUICK:-0}"
-grep -E '^(MemTotal|LowTotal|HighTotal|PageTables):' /proc/meminfo | sed 's/^/LPAE-MEMINFO: /'
-grep 'System RAM' /proc/iomem | sed 's/^ */LPAE-IOMEM: /'
-# Devices at or above 4 GiB (QEMU virt, highmem=on): the PCIe ECAM, the
-# 64-bit window and the BARs in it. A start of nine hex digits or more is
-# at least 0x1_0000_0000.
-grep -E '^ *[0-9a-f]{9,}-' /proc/iomem | grep -v 'System RAM' |
-	sed 's/^/LPAE-IOMEM-HIGH: /'
-/lpae/lpae_highpage 2>&1 | sed 's/^/LPAE-HIGHPAGE: /'
-
-# The LPAE PGD cache: /proc/slabinfo gives the slot size (object plus
-# alignment padding), sysfs the object size itself.
-pgd_cache() {
-	grep '^pgd' /proc/slabinfo | sed 's/^/LPAE-SLABINFO: /'
-	c=/sys/kernel/slab/pgd_lpae
-	[ -d $c ] || return 0
-	echo "LPAE-PGD-CACHE: object_size=$(cat $c/object_size)" \
-		"slab_size=$(cat $c/slab_size) align=$(cat $c/align)"
-}
-pgd_cache
+. /lpae/guest-facts.sh
+guest_facts
 
 if [ "$mode" = shell ]; then
 	echo "LPAE-SHELL: tests are in /lpae; 'poweroff -f' ends the session"
