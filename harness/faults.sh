@@ -88,6 +88,7 @@ uc-refused | $MMU | s/^(const struct mem_type \*get_mem_type\(unsigned int type\
 layout-panic-silent | $MMU | s/^\twatch_layout_panics\(\);\n//m | boot | lpae | | --append mem=8M --stop Kernel.panic.*kernel.image.*is.not.inside.the.RAM
 image-unchecked | $MMU | s/^\tcheck_image_in_ram\(\);\n//m | boot | lpae | | --append mem=8M --stop Kernel.panic.*kernel.image.*is.not.inside.the.RAM
 vmalloc-unfit | $MMU | s/^\tfit_vmalloc_to_ram\(\);\n//m | boot | lpae | | --append vmalloc=2G --expect vmalloc.area.of.976MiB.leaves.32MiB.of.lowmem.*reduced.to
+initrd-unmoved | $MMU | s/^\tmove_initrd_to_lowmem\(\);\n//m | boot | lpae | | --initrd-at 0x1c0000000 --expect initrd.at.0x00000001c0000000-.*lies.beyond.lowmem.*moved.to.0x
 pgd-uaf  | $PGD | s/^(\tif \(!pgd_constructed\(pgd\)\)\n\t\tpgd_init_entries\(pgd\);\n)(\tkmem_cache_free\(pgd_cache, pgd\);\n)/\$2\$1/m | kasan | lpae+debug
 lpae-check-skipped | $NOLPAE | s/>= ID_MMFR0_VMSA_LONG\)/>= 0)/ | boot | lpae | vexpress-a9 | --stop This.kernel.needs.the.Large.Physical.Address.Extension.*stopping
 ranges-ignored | $NOLPAE | s/^(\twhile \(bus > 0\) \{\n)/\$1\t\tbreak;\n/m | boot | lpae | vexpress-a9 | --stop This.kernel.needs.the.Large.Physical.Address.Extension.*stopping

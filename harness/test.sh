@@ -82,6 +82,8 @@ bad-bank-in-vmalloc lpae       6G    2 $A15 $HM mem=760M@0x80000000 mem=16M@0xb0
 bad-vmalloc-8M   lpae          6G    2 $A15 $HM vmalloc=8M @expect=vmalloc.area.is.too.small,.limiting.to.16MiB
 bad-vmalloc-2G   lpae          6G    2 $A15 $HM vmalloc=2G @expect=vmalloc.area.of.976MiB.leaves.32MiB.of.lowmem.*reduced.to
 classic-6G       classic       6G    2 $A15 $Q @expect=Ignoring.memory.range.0x100000000.-.0x200000000
+initrd-above-4G  lpae          6G    2 $A15 $HM @initrd-at=0x1c0000000 @expect=initrd.at.0x00000001c0000000-.*lies.beyond.lowmem.*moved.to.0x
+initrd-in-highmem classic      1G    2 $A15 $Q lpae_tests=lpae_highmem_test @min=3,5 @initrd-at=0xbc000000 @expect=initrd.at.0xbc000000-.*lies.beyond.lowmem.*moved.to.0x
 lpae-on-a9       lpae          1G    1 $A9 $NO_LPAE_STOP
 "
 # The kernel's checkers (configs/debug.config): debug_pagealloc=on turns
@@ -229,6 +231,7 @@ boot() {
 		@stop=*) extra+=(--stop "${a#@stop=}") ;;
 		@timeout=*) timeout=${a#@timeout=} ;;
 		@init-timeout=*) init_timeout=${a#@init-timeout=} ;;
+		@initrd-at=*) extra+=(--initrd-at "${a#@initrd-at=}") ;;
 		*) extra+=(--append "$a") ;;
 		esac
 	done

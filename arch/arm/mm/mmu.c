@@ -1503,13 +1503,26 @@ static u64 __init ram_span(void)
 	return (u64)memblock_end_of_DRAM() - memblock_start_of_DRAM();
 }
 
+/* Lowmem from PHYS_OFFSET up to VMALLOC_END less the vmalloc area. */
+static u64 __init lowmem_window(void)
+{
+	return VMALLOC_END - VMALLOC_OFFSET - PAGE_OFFSET;
+}
+
 static u64 __init lowmem_needed(void)
 {
-	u64 top = __pa_symbol(KERNEL_END);
+	u64 top = __pa_symbol(KERNEL_END), copy = 0;
 
-	if (IS_ENABLED(CONFIG_BLK_DEV_INITRD) && phys_initrd_size)
-		top = max_t(u64, top, (u64)phys_initrd_start + phys_initrd_size);
-	return top - PHYS_OFFSET + LOWMEM_HEADROOM +
+	if (IS_ENABLED(CONFIG_BLK_DEV_INITRD) && phys_initrd_size) {
+		u64 end = (u64)phys_initrd_start + phys_initrd_size;
+
+		/* Read in place if lowmem can reach it, else copied there. */
+		if (end - PHYS_OFFSET <= lowmem_window())
+			top = max(top, end);
+		else
+			copy = phys_initrd_size;
+	}
+	return top - PHYS_OFFSET + copy + LOWMEM_HEADROOM +
 	       (ram_span() >> PAGE_SHIFT) * sizeof(struct page);
 }
 
@@ -1521,7 +1534,7 @@ static u64 __init lowmem_needed(void)
  */
 static void __init fit_vmalloc_to_ram(void)
 {
-	u64 window = VMALLOC_END - VMALLOC_OFFSET - PAGE_OFFSET;
+	u64 window = lowmem_window();
 	u64 need = lowmem_needed();
 	u64 room = window - vmalloc_size, fit;
 
@@ -2062,6 +2075,69 @@ static inline void ttbr0_pan_close(void)
 }
 #endif
 
+#if defined(CONFIG_BLK_DEV_INITRD) && defined(CONFIG_HIGHMEM)
+/*
+ * Copy @size bytes from @from, which may be highmem, to lowmem at @to, a
+ * page at a time through a kmap_local slot: the fixmap works once
+ * devicemaps_init() has built its tables, the struct pages do not exist
+ * yet, and the pfn is all kmap_local_pfn() needs.
+ */
+static void __init copy_from_phys(void *to, phys_addr_t from, size_t size)
+{
+	while (size) {
+		size_t offset = offset_in_page(from);
+		size_t chunk = min_t(size_t, size, PAGE_SIZE - offset);
+		void *src = kmap_local_pfn(PHYS_PFN(from));
+
+		memcpy(to, src + offset, chunk);
+		kunmap_local(src);
+		to += chunk;
+		from += chunk;
+		size -= chunk;
+	}
+}
+
+/*
+ * The boot reads the initrd through the linear map (initrd_start), so it
+ * must lie in lowmem; a boot loader or QEMU may put it anywhere in RAM,
+ * and with large memory most of RAM is highmem. arm_initrd_init() has
+ * reserved it where it is: copy it into lowmem and release the original,
+ * or, without the room, drop it with a message rather than let the boot
+ * unpack whatever lowmem page its address wraps to.
+ */
+static void __init move_initrd_to_lowmem(void)
+{
+	phys_addr_t start = phys_initrd_start, end = start + phys_initrd_size;
+	phys_addr_t base = round_down(start, PAGE_SIZE);
+	phys_addr_t span = round_up(end, PAGE_SIZE) - base;
+	phys_addr_t copy;
+
+	/* Not initrd_start: a wrapped __va() of the original can be 0. */
+	if (!initrd_end || end <= arm_lowmem_limit)
+		return;
+	copy = memblock_phys_alloc_range(span, PAGE_SIZE, 0, arm_lowmem_limit);
+	if (!copy) {
+		pr_err("initrd at %pa-%pa lies beyond lowmem (which ends at %pa), and lowmem has no %lluKiB left to copy it to: initrd dropped\n",
+		       &start, &end, &arm_lowmem_limit, (u64)span >> 10);
+		initrd_start = 0;
+		initrd_end = 0;
+		phys_initrd_size = 0;
+	} else {
+		copy_from_phys(__va(copy), base, span);
+		pr_info("initrd at %pa-%pa lies beyond lowmem (which ends at %pa): moved to %pa\n",
+			&start, &end, &arm_lowmem_limit, &copy);
+		phys_initrd_start = copy + (start - base);
+		initrd_start = (unsigned long)__va(phys_initrd_start);
+		initrd_end = initrd_start + phys_initrd_size;
+	}
+	memblock_phys_free(base, span);
+}
+#else
+static inline void move_initrd_to_lowmem(void)
+{
+}
+#endif
+
 /**
  * paging_init() - build the kernel page tables
  * @mdesc: the machine
@@ -2088,6 +2164,7 @@ void __init paging_init(const struct machine_desc *mdesc)
 	dma_contiguous_remap();
 	devicemaps_init(mdesc);
 	tcm_init();
+	move_initrd_to_lowmem();
 
 	/* The vectors mapping created the table under 0xffff0000. */
 	top_pmd = pmd_off_k(0xffff0000);

@@ -25,6 +25,10 @@ The verdict is also written as JSON next to the log, for the harness to
 add up across boots; the QEMU command line, shell-quoted, goes to
 LOG.cmd. --judge LOG judges a saved log again (and rewrites LOG.json).
 
+--initrd-at ADDR loads the initrd at that physical address, as a boot
+loader may (QEMU's generic loader, and initrd=ADDR,SIZE on the command
+line), instead of where QEMU's own boot code puts it, low in RAM.
+
 A bad-input boot says what it must print: --expect REGEX (repeatable),
 a line the console must show while the boot goes on as usual, and
 --stop REGEX, the message the kernel must stop with: the boot passes
@@ -228,12 +232,24 @@ def qemu_command(args, ram_mb):
         # decide from this, not from what the kernel under test shows.
         if base is not None:
             append.append(f"lpae_ram_end={ram_end(args, base, managed):#x}")
+    initrd = []
+    if args.rootfs:
+        pass
+    elif args.initrd_at is None:
+        initrd = ["-initrd", args.initrd]
+    else:
+        # Where a boot loader might put it, QEMU's generic loader puts
+        # it; the command line, which the kernel reads after the device
+        # tree, says where it is.
+        initrd = ["-device", f"loader,file={args.initrd},"
+                  f"addr={args.initrd_at:#x},force-raw=on"]
+        words = words + [f"initrd={args.initrd_at:#x},"
+                         f"{os.path.getsize(args.initrd)}"]
     append += words
     cmd = [args.qemu, "-M", args.machine, "-cpu", args.cpu,
            "-smp", str(args.smp), "-m", f"{ram_mb}M", "-audio", "none",
            "-kernel", args.kernel, "-append", " ".join(append), "-no-reboot"]
-    if not args.rootfs:
-        cmd += ["-initrd", args.initrd]
+    cmd += initrd
     # "-" (QEMU virt): the machine's own generated device tree.
     if args.dtb != "-":
         cmd += ["-dtb", args.dtb]
@@ -360,6 +376,9 @@ def main():
     ap.add_argument("--kernel")
     ap.add_argument("--dtb")
     ap.add_argument("--initrd")
+    ap.add_argument("--initrd-at", metavar="ADDR", type=lambda a: int(a, 0),
+                    help="load the initrd at this physical address "
+                    "(initrd=ADDR,SIZE) rather than where QEMU puts it")
     ap.add_argument("--log", help="console log file")
     ap.add_argument("--rootfs", metavar="IMAGE",
                     help="boot this root file system image (virt) instead "
