@@ -198,6 +198,8 @@ def main():
         print(f"{v['label']:<22} {'ok ' if healthy else 'BAD'} {v['seconds']:>6}s  "
               f"init {f'{init:4.1f}s' if init else '   ?'}  kunit {k['pass']}/{k['fail']}/{k['skip']}  "
               f"selftests {s['pass']}/{s['fail']}/{s['skip']} (pass/fail/skip)")
+        for line in v.get("said", []):
+            print(f"    said: {line}")
         for item in v["problems"] + v["failures"]:
             print(f"    {item}")
         if not healthy or v["failures"]:

@@ -381,6 +381,7 @@ def test_stop_message_is_the_expected_outcome():
     judge.expect_messages(v, lines, stop=STOPPED)
     assert judge.passed(v), v["problems"] + v["failures"]
     assert v["stop"] == STOPPED
+    assert len(v["said"]) == 1 and re.search(STOPPED, v["said"][0])
 
 
 def test_stop_with_another_message_fails():
@@ -410,6 +411,7 @@ def test_expected_message(passing):
     v = judge.judge(passing)
     judge.expect_messages(v, passing, expect=[r"Memory.policy:.Data"])
     assert judge.passed(v), v["problems"] + v["failures"]
+    assert v["said"] == ["Memory policy: Data cache writealloc"]
     judge.expect_messages(v, passing, expect=[r"mem=64G:.the.firmware"])
     assert v["problems"] == ["expected message not printed: "
                              "mem=64G:.the.firmware"]

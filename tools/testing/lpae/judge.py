@@ -415,12 +415,17 @@ def expect_messages(verdict, lines, expect=(), stop=None):
     that reaches /init is a failure. Returns the verdict, amended.
     """
     text = [strip(line) for line in lines]
-    problems = verdict["problems"]
+    problems, said = verdict["problems"], []
     for rx in expect:
-        if not any(re.search(rx, t) for t in text):
+        hit = next((t for t in text if re.search(rx, t)), None)
+        if hit is None:
             problems.append(f"expected message not printed: {rx}")
+        else:
+            said.append(hit.strip())
     if stop:
-        if any(re.search(stop, t) for t in text):
+        hit = next((t for t in text if re.search(stop, t)), None)
+        if hit is not None:
+            said.append(hit.strip())
             problems[:] = [p for p in problems
                            if not p.startswith(("panic:", "no LPAE-DONE"))]
         else:
@@ -429,6 +434,7 @@ def expect_messages(verdict, lines, expect=(), stop=None):
             problems.append("the boot reached /init: the kernel should "
                             "have refused its input")
     verdict["expect"], verdict["stop"] = list(expect), stop
+    verdict["said"] = said   # the lines that matched, for the report
     return verdict
 
 
