@@ -81,6 +81,12 @@ void lpae_test_mm_put(struct mm_struct *mm);
 unsigned long lpae_test_mmap(unsigned long len, unsigned long prot);
 unsigned long lpae_test_thp(void);
 
+/*
+ * pan_resume.S: entered at its physical address with the MMU off, in
+ * place of a power-down; scrambles the registers cpu_resume restores.
+ */
+void lpae_resume_from_reset(void);
+
 /* Where rodata becomes execute-never (arch/arm/kernel/vmlinux.lds.S) */
 extern char __start_rodata_section_aligned[];
 
