@@ -35,6 +35,7 @@ TTBCR=arch/arm/include/asm/pgtable-3level-ttbcr.h
 PGD=arch/arm/mm/pgd.c
 INIT=arch/arm/mm/init.c
 NOLPAE=arch/arm/boot/compressed/lpae_check.c
+PROCV7=arch/arm/mm/proc-v7.S
 
 # name | file | perl substitution (must change the file; write a "|" in
 #   it as \x7c) | the cases
@@ -94,8 +95,9 @@ lpae-check-skipped | $NOLPAE | s/>= ID_MMFR0_VMSA_LONG\)/>= 0)/ | boot | lpae | 
 ranges-ignored | $NOLPAE | s/^(\twhile \(bus > 0\) \{\n)/\$1\t\tbreak;\n/m | boot | lpae | vexpress-a9 | --stop This.kernel.needs.the.Large.Physical.Address.Extension.*stopping
 map-40bit | $MMU | s/map_range\(&req, addr, len, __pfn_to_phys\(md->pfn\)\);/map_range(\&req, addr, len, (u32)__pfn_to_phys(md->pfn));/ | arm_mmu_replace.map_late_40bit_output
 highmem-lost | $INIT | s/free_highmem_range\(max\(start, max_low\), end\);/free_highmem_range(max(start, max_low), end - 1);/ | arm_highmem.highmem_counts_test
-pan-off  | $TTBCR | s/^(#define TTBCR_PAN_CLOSED_LO\t).*$/\${1}0/m; s/^(#define TTBCR_PAN_CLOSED_HI\t).*$/\${1}0/m | arm_lpae_pan.pan_state_registers arm_lpae_pan.pan_user_load arm_lpae_ttbr.lpae_ttbcr_test
-pan-asid-kept | $TTBCR | s/^(#define TTBCR_PAN_CLOSED_HI\t).*$/\${1}0/m | arm_lpae_pan.pan_state_registers arm_lpae_ttbr.lpae_ttbcr_test
+pan-off  | $TTBCR | s/^(#define TTBCR_PAN_CLOSED_LO\t).*$/\${1}0/m; s/^(#define TTBCR_PAN_CLOSED_HI\t).*$/\${1}0/m | arm_lpae_pan.pan_state_registers arm_lpae_pan.pan_user_load arm_lpae_pan.pan_resume_round_trip arm_lpae_ttbr.lpae_ttbcr_test
+pan-asid-kept | $TTBCR | s/^(#define TTBCR_PAN_CLOSED_HI\t).*$/\${1}0/m | arm_lpae_pan.pan_state_registers arm_lpae_pan.pan_resume_round_trip arm_lpae_ttbr.lpae_ttbcr_test
+resume-ttbcr | $PROCV7 | s/^\tmcr\tp15, 0, r11, c2, c0, 2\t\@ TTB control register\n//m | arm_lpae_pan.pan_resume_round_trip
 "
 
 # The checkers' command line and the limits of a debug boot: those of
