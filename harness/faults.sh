@@ -69,7 +69,7 @@ rdonly   | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\tbic\tip, ip, #L_PTE_RDONLY_HI
 ap2-kept | $PROC | s/^\tbiceq\tpte_lo, pte_lo, #PTE_AP2.*\n//m | arm_lpae_ttbr.lpae_set_pte_ext_test boot
 clean    | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\torr\tip, ip, #L_PTE_DIRTY_HI\n/m | arm_lpae_ttbr.lpae_set_pte_ext_test lpae_dirty_test:dirty.clean_page_write_faults_once lpae_dirty_test:global.shared_clean_page_write_faults_once
 young    | $PROC | s/^(\tand\tip, pte_hi.*\n)/\$1\torr\tpte_lo, pte_lo, #L_PTE_YOUNG\n/m | lpae_dirty_test:dirty.clear_refs_then_access_is_referenced lpae_dirty_test:dirty.clear_refs_then_write_is_referenced lpae_dirty_test:dirty.ageing_rounds
-asid     | $PROC | s/^\torr\tpgd_hi, pgd_hi, r2, lsl.*\n//m | arm_lpae_ttbr.lpae_ttbr0_user_mm_test boot
+asid     | $PROC | s/^\torr\tpgd_hi, pgd_hi, r2, lsl.*\n//m | arm_lpae_ttbr.lpae_ttbr0_user_mm_test arm_lpae_pan.pan_state_registers arm_lpae_pan.pan_resume_round_trip
 sctlr-z  | $PROC | s/CR_F \x7c CR_Z \x7c/CR_F \x7c/ | arm_lpae_audit.audit_cpu_registers
 pgd-leak | $PGD | s/^\tkmem_cache_free\(pgd_cache, pgd\);\n//m | lpae_process_test:proc.fork_exit_no_leak lpae_process_test:proc.fork_fails_cleanly_at_each_allocation
 pgd-unwind | $PGD | s/^\t\tpgd_free\(mm, pgd\);\n(\t\treturn NULL;)/\$1/m | lpae_process_test:proc.fork_fails_cleanly_at_each_allocation
