@@ -16,6 +16,7 @@
  *                                                 figure)
  *   lpae_bench --noop        exit at once (the exec_static child)
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -25,7 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -347,7 +351,155 @@ static int bench_tmpfs(unsigned long arg, double out[2])
 	return ret;
 }
 
+/*
+ * The syscall figures: what a system call and the uaccess around its
+ * copies cost, where privileged access never (CPU_TTBR0_PAN) adds a
+ * TTBCR write and an ISB on each uaccess enable and disable.
+ */
+#define NULL_CALLS	20000
+#define READ_CALLS	5000
+#define PIPE_WRITES	16		/* 64 KiB each, all held by the pipe */
+#define PIPE_BATCHES	8
+
+/* @arg calls of getppid through syscall(2), never cached by libc; ns each. */
+static int bench_null_syscall(unsigned long arg, double out[2])
+{
+	uint64_t t0 = now_ns();
+	unsigned long i;
+
+	for (i = 0; i < arg; i++)
+		syscall(SYS_getppid);
+	out[0] = (double)(now_ns() - t0) / arg;
+	return 0;
+}
+
+/*
+ * A directory on a tmpfs: /tmp when it is one (the guest's /init mounts
+ * it), else a tmpfs mounted here for the run. NULL when neither works.
+ */
+static const char *tmpfs_dir(void)
+{
+	static const char own[] = "/lpae_bench_tmpfs";
+	struct statfs sf;
+
+	if (!statfs("/tmp", &sf) && sf.f_type == TMPFS_MAGIC_FS)
+		return "/tmp";
+	if (!statfs(own, &sf) && sf.f_type == TMPFS_MAGIC_FS)
+		return own;
+	mkdir(own, 0700);
+	if (mount("tmpfs", own, "tmpfs", 0, "size=16m"))
+		return NULL;
+	return own;
+}
+
+/* A file of @len bytes of 0x5a on a tmpfs, unlinked; its fd or -1. */
+static int tmpfs_file(size_t len)
+{
+	static char buf[LPAE_PAGE_SIZE];
+	const char *dir = tmpfs_dir();
+	char path[64];
+	size_t off;
+	int fd;
+
+	if (!dir)
+		return -1;
+	snprintf(path, sizeof(path), "%s/lpae_bench_read.dat", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	memset(buf, 0x5a, sizeof(buf));
+	for (off = 0; off < len; off += sizeof(buf)) {
+		if (pwrite(fd, buf, sizeof(buf), off) != sizeof(buf)) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+/*
+ * @arg preads of the same 4 KiB from a tmpfs file: the page stays in the
+ * page cache, so each call is the syscall, the lookup and one 4 KiB
+ * copy_to_user. ns per call.
+ */
+static int bench_read_tmpfs(unsigned long arg, double out[2])
+{
+	static char buf[LPAE_PAGE_SIZE];
+	int fd = tmpfs_file(sizeof(buf)), ret = 0;
+	unsigned long i;
+	uint64_t t0;
+
+	if (fd < 0)
+		return skip("no tmpfs file to read");
+	t0 = now_ns();
+	for (i = 0; i < arg && !ret; i++)
+		if (pread(fd, buf, sizeof(buf), 0) != sizeof(buf))
+			ret = -1;
+	out[0] = (double)(now_ns() - t0) / arg;
+	close(fd);
+	return ret;
+}
+
+/* Read @len bytes out of @fd, in chunks of @size. */
+static int drain(int fd, char *buf, size_t size, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = read(fd, buf, size < len ? size : len);
+		if (n <= 0)
+			return -1;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * Writes of @arg bytes to a pipe made large enough (F_SETPIPE_SZ) to hold
+ * PIPE_WRITES of them, so that no write blocks; only the writes are
+ * timed, in batches, and the reads that drain the pipe between batches
+ * are timed apart. ns per write and per read of @arg bytes.
+ */
+static int bench_pipe(unsigned long arg, double out[2])
+{
+	static char buf[IO_CHUNK];
+	uint64_t t0, wns = 0, rns = 0;
+	int fds[2], b, i, ret = 0;
+
+	if (arg > sizeof(buf))
+		return skip("chunk larger than the buffer");
+	if (pipe(fds))
+		return skip("pipe failed");
+	if (fcntl(fds[1], F_SETPIPE_SZ, PIPE_WRITES * arg) <
+	    (int)(PIPE_WRITES * arg)) {
+		close(fds[0]);
+		close(fds[1]);
+		return skip("F_SETPIPE_SZ refused the size");
+	}
+	memset(buf, 0xa5, sizeof(buf));
+	for (b = 0; b < PIPE_BATCHES && !ret; b++) {
+		t0 = now_ns();
+		for (i = 0; i < PIPE_WRITES && !ret; i++)
+			if (write(fds[1], buf, arg) != (ssize_t)arg)
+				ret = -1;
+		wns += now_ns() - t0;
+		t0 = now_ns();
+		ret |= drain(fds[0], buf, arg, PIPE_WRITES * arg);
+		rns += now_ns() - t0;
+	}
+	close(fds[0]);
+	close(fds[1]);
+	out[0] = (double)wns / (PIPE_BATCHES * PIPE_WRITES);
+	out[1] = (double)rns / (PIPE_BATCHES * PIPE_WRITES);
+	return ret;
+}
+
 static const struct figure figures[] = {
+	{ { "null_syscall" }, { "ns" }, bench_null_syscall, NULL_CALLS },
+	{ { "read_tmpfs_4K" }, { "ns" }, bench_read_tmpfs, READ_CALLS },
+	{ { "write_pipe_64K", "read_pipe_64K" }, { "ns", "ns" }, bench_pipe,
+	  IO_CHUNK },
 	{ { "fork_exit_wait" }, { "us" }, bench_fork, 100 },
 	{ { "fork_cow_16M" }, { "us" }, bench_fork_cow, 16 * LPAE_MIB },
 	{ { "mmap_touch_munmap_1M" }, { "us" }, bench_map_cycle, LPAE_MIB },
