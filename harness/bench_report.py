@@ -23,6 +23,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from judge import load_verdict  # noqa: E402
 
 KERNELS = ("ours", "base")
+# Ours built with one option off (harness/bench.sh): privileged access
+# never, and HIGHPTE.
+NOPAN, NOHIGHPTE = "nopan", "nohighpte"
 COMPARED = ("2G", "6G")
 STAMP = re.compile(r"^\[\s*(\d+\.\d+)\]\s?(.*)$")
 # Kernel lines whose timestamps mark boot phases. Their clock starts in
@@ -50,6 +53,13 @@ PHASE_NAMES = tuple(n for n, _ in MARKS)
 # The highmem fault penalty: fault_anon_64M in a guest without highmem
 # against one where the pages come from highmem.
 PENALTY = ("fault_anon_64M", "512M", "6G")
+PENALTY_KERNELS = KERNELS + (NOHIGHPTE,)
+# The syscall figures, ours (with PAN) against base and against ours
+# without PAN; the copy-heavy ones have a target against base.
+SYSCALL = ("null_syscall", "read_tmpfs_4K", "write_pipe_64K",
+           "read_pipe_64K", "fork_exit_wait")
+COPY_HEAVY = ("read_tmpfs_4K", "write_pipe_64K", "read_pipe_64K")
+PAN_TARGET = 1.03
 BOOT_SIZES = ("2G", "6G", "16G", "30G")
 GROWTH = BOOT + ("boot_memmap_init", "boot_free_lowmem", "boot_free_highmem",
                  "fault_anon_64M", "fault_anon_256M", "unmap_per_page")
@@ -255,11 +265,61 @@ def breakdown(boots):
     return head, rows
 
 
+def rfmt(r):
+    """A ratio() as "median (lo..hi)", "-" when there is none."""
+    if r[0] is None:
+        return "-"
+    return f"{r[0]:.4f} ({r[1]:.4f}..{r[2]:.4f})"
+
+
+def pan_cost(boots):
+    """The syscall figures: ours, base, nopan and two ratios per size.
+
+    Returns the printed rows and the CSV rows (ratios as numbers).
+    """
+    rows, csv_rows = [], []
+    for n in SYSCALL:
+        for mem in COMPARED:
+            o, b, p = (boots.get(f"{k}-{mem}", ({},))[0].get(n)
+                       for k in ("ours", "base", NOPAN))
+            if not (o or b or p):
+                continue
+            rb, rp = ratio(o, b), ratio(o, p)
+            unit = next(v[3] for v in (o, b, p) if v)
+            rows.append([f"{n} ({unit})", mem, fmt(o and o[0]),
+                         fmt(b and b[0]), fmt(p and p[0]), rfmt(rb),
+                         rfmt(rp)])
+            csv_rows.append([n, unit, mem] +
+                            [v and v[0] for v in (o, b, p)] +
+                            [x if x is None else round(x, 6)
+                             for x in rb + rp])
+    return rows, csv_rows
+
+
+def pan_verdict(csv_rows):
+    """The copy-heavy figures against PAN_TARGET, ours (PAN) / base."""
+    over, n = [], 0
+    for row in csv_rows:
+        name, mem, r = row[0], row[2], row[6]
+        if name not in COPY_HEAVY or r is None:
+            continue
+        n += 1
+        if r > PAN_TARGET:
+            over.append(f"{name} {mem} x{r:.4f}")
+    if not n:
+        return "PAN target: no copy-heavy figure of ours and base"
+    if not over:
+        return (f"PAN target met: copy-heavy ours/base <= {PAN_TARGET}"
+                f" on all {n}")
+    return (f"PAN target NOT met (copy-heavy ours/base > {PAN_TARGET}): "
+            + ", ".join(over))
+
+
 def penalty(boots):
     """fault_anon_64M with and without highmem, per kernel."""
     name, low, high = PENALTY
     rows = []
-    for k in KERNELS:
+    for k in PENALTY_KERNELS:
         lo = boots.get(f"{k}-{low}", ({},))[0]
         hi = boots.get(f"{k}-{high}", ({},))[0]
         a, b = lo.get(name), hi.get(name)
@@ -388,12 +448,22 @@ def main():
         print("Boot phases, reset to the kernel's clock (boot marks), then"
               " the totals:")
         print(table(rows, head))
-    head, rows = penalty(boots)
-    if rows:
+    pan_rows, pan_csv = pan_cost(boots)
+    if pan_rows:
+        print()
+        print("Syscall figures: ours (PAN on) against base (no PAN) and"
+              " against ours with PAN off (nopan):")
+        print(table(pan_rows, ["figure (unit)", "RAM", "ours", "base",
+                               "nopan", "ours/base (range)",
+                               "ours/nopan (range)"]))
+        print(pan_verdict(pan_csv))
+    pen_head, pen_rows = penalty(boots)
+    if pen_rows:
         print()
         print(f"Highmem fault penalty ({PENALTY[0]}, a guest without"
-              " highmem against one whose pages come from highmem):")
-        print(table(rows, head))
+              " highmem against one whose pages come from highmem;"
+              f" {NOHIGHPTE}: ours with the PTE tables in lowmem):")
+        print(table(pen_rows, pen_head))
     mems = []
     for k in KERNELS:
         km, grows = growth(boots, k)
@@ -431,10 +501,23 @@ def main():
         for m in mems:
             for n, v in boots[f"ours-{m}"][0].items():
                 w.writerow([n, v[3], m] + list(v[:3]))
+    ppath = os.path.join(outdir, "bench-pan.csv")
+    with open(ppath, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["figure", "unit", "mem", "ours", "base", NOPAN,
+                    "ours_base", "ours_base_lo", "ours_base_hi",
+                    "ours_nopan", "ours_nopan_lo", "ours_nopan_hi"])
+        w.writerows(pan_csv)
+    hpath = os.path.join(outdir, "bench-penalty.csv")
+    with open(hpath, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(pen_head)
+        w.writerows(pen_rows)
     png = plot(outdir, boots, names, mems)
     print()
     print(f"bench: table {path}")
     print(f"bench: ours by RAM size {gpath}")
+    print(f"bench: syscall figures {ppath}, fault penalty {hpath}")
     if png:
         print(f"bench: plot {png}")
 
