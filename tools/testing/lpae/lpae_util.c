@@ -547,11 +547,15 @@ unsigned long lpae_kernel_text(void)
 	return cached;
 }
 
-/*
- * Is the kernel built with KASAN?  kasan_early_init() exists only then
- * (arch/arm/mm/kasan_init.c); 0 also when kallsyms hides the names.
+/**
+ * lpae_kernel_has_kasan() - is the running kernel built with KASAN?
+ *
+ * kasan_early_init() exists only then (arch/arm/mm/kasan_init.c).
+ *
+ * Return: true if /proc/kallsyms lists it; false also when kallsyms
+ * hides the names.
  */
-static bool lpae_kernel_has_kasan(void)
+bool lpae_kernel_has_kasan(void)
 {
 	char line[256], type, name[128];
 	unsigned long addr;

@@ -36,6 +36,7 @@ int lpae_vma_count(uintptr_t start, uintptr_t end);
 int lpae_vma_perms(const void *addr, char perms[5], uintptr_t *start,
 		   uintptr_t *end);
 long lpae_ram_mb(void);
+bool lpae_kernel_has_kasan(void);
 /*
  * The physical end of the RAM the harness gave the guest (lpae_ram_end=
  * on the kernel command line, LPAE_RAM_END from /init); 0 when unknown.
