@@ -108,6 +108,17 @@ static int pan_plain_load(const u32 *addr, u32 *val)
 	return err;
 }
 
+/* A plain load from user address @addr must be blocked; @when says where. */
+static void pan_expect_blocked(struct kunit *test, unsigned long addr,
+			       const char *when)
+{
+	u32 val = 0;
+	int err = pan_plain_load((const u32 *)addr, &val);
+
+	KUNIT_EXPECT_EQ_MSG(test, err, -EFAULT, "kernel load %s read %#x",
+			    when, val);
+}
+
 /*
  * Kernel state (outside uaccess) and uaccess state, read back on one CPU
  * with a user address space of this kthread's own in TTBR0:
@@ -217,10 +228,7 @@ static void pan_user_load(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, put_user(P_PATTERN, (u32 __user *)addr), 0);
 
-	val = 0;
-	err = pan_plain_load((const u32 *)addr, &val);
-	KUNIT_EXPECT_EQ_MSG(test, err, -EFAULT,
-			    "kernel load outside uaccess read %#x", val);
+	pan_expect_blocked(test, addr, "outside uaccess");
 
 	ua_flags = uaccess_save_and_enable();
 	err = pan_plain_load((const u32 *)addr, &val);
@@ -228,10 +236,7 @@ static void pan_user_load(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, err, 0);
 	KUNIT_EXPECT_EQ(test, val, P_PATTERN);
 
-	val = 0;
-	err = pan_plain_load((const u32 *)addr, &val);
-	KUNIT_EXPECT_EQ_MSG(test, err, -EFAULT,
-			    "kernel load after uaccess read %#x", val);
+	pan_expect_blocked(test, addr, "after uaccess");
 
 	vm_munmap(addr, PAGE_SIZE);
 	lpae_test_mm_put(mm);
@@ -415,10 +420,7 @@ static void pan_resume_round_trip(struct kunit *test)
 	err = get_user(val, (u32 __user *)addr);
 	KUNIT_EXPECT_EQ(test, err, 0);
 	KUNIT_EXPECT_EQ(test, val, P_PATTERN);
-	val = 0;
-	err = pan_plain_load((const u32 *)addr, &val);
-	KUNIT_EXPECT_EQ_MSG(test, err, -EFAULT,
-			    "kernel load after resume read %#x", val);
+	pan_expect_blocked(test, addr, "after resume");
 
 	vm_munmap(addr, PAGE_SIZE);
 out:
