@@ -2077,23 +2077,19 @@ static inline void ttbr0_pan_close(void)
 
 #if defined(CONFIG_BLK_DEV_INITRD) && defined(CONFIG_HIGHMEM)
 /*
- * Copy @size bytes from @from, which may be highmem, to lowmem at @to, a
- * page at a time through a kmap_local slot: the fixmap works once
- * devicemaps_init() has built its tables, the struct pages do not exist
- * yet, and the pfn is all kmap_local_pfn() needs.
+ * Copy @size bytes, whole pages, from @from, which may be highmem, to
+ * lowmem at @to, a page at a time through a kmap_local slot: the fixmap
+ * works once devicemaps_init() has built its tables, the struct pages do
+ * not exist yet, and the pfn is all kmap_local_pfn() needs.
  */
-static void __init copy_from_phys(void *to, phys_addr_t from, size_t size)
+static void __init copy_pages_from_phys(void *to, phys_addr_t from,
+					phys_addr_t size)
 {
-	while (size) {
-		size_t offset = offset_in_page(from);
-		size_t chunk = min_t(size_t, size, PAGE_SIZE - offset);
+	for (; size; size -= PAGE_SIZE, from += PAGE_SIZE, to += PAGE_SIZE) {
 		void *src = kmap_local_pfn(PHYS_PFN(from));
 
-		memcpy(to, src + offset, chunk);
+		copy_page(to, src);
 		kunmap_local(src);
-		to += chunk;
-		from += chunk;
-		size -= chunk;
 	}
 }
 
@@ -2123,7 +2119,7 @@ static void __init move_initrd_to_lowmem(void)
 		initrd_end = 0;
 		phys_initrd_size = 0;
 	} else {
-		copy_from_phys(__va(copy), base, span);
+		copy_pages_from_phys(__va(copy), base, span);
 		pr_info("initrd at %pa-%pa lies beyond lowmem (which ends at %pa): moved to %pa\n",
 			&start, &end, &arm_lowmem_limit, &copy);
 		phys_initrd_start = copy + (start - base);
