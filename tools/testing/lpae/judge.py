@@ -416,16 +416,20 @@ def expect_messages(verdict, lines, expect=(), stop=None):
     """
     text = [strip(line) for line in lines]
     problems, said = verdict["problems"], []
+
+    def first(rx):
+        return next((t.strip() for t in text if re.search(rx, t)), None)
+
     for rx in expect:
-        hit = next((t for t in text if re.search(rx, t)), None)
+        hit = first(rx)
         if hit is None:
             problems.append(f"expected message not printed: {rx}")
         else:
-            said.append(hit.strip())
+            said.append(hit)
     if stop:
-        hit = next((t for t in text if re.search(stop, t)), None)
+        hit = first(stop)
         if hit is not None:
-            said.append(hit.strip())
+            said.append(hit)
             problems[:] = [p for p in problems
                            if not p.startswith(("panic:", "no LPAE-DONE"))]
         else:
