@@ -26,8 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -315,6 +313,12 @@ static int bench_exec(unsigned long arg, double out[2])
 	return 0;
 }
 
+/* Whether /tmp is a tmpfs (the guest's /init mounts one); fills @sf. */
+static bool tmp_is_tmpfs(struct statfs *sf)
+{
+	return !statfs("/tmp", sf) && sf->f_type == TMPFS_MAGIC_FS;
+}
+
 /*
  * Write a file of @arg bytes in the tmpfs at /tmp, then read it back.
  * Its pages are highmem when there is any, so each copy maps the page
@@ -329,7 +333,7 @@ static int bench_tmpfs(unsigned long arg, double out[2])
 	off_t off;
 	int fd, ret = 0;
 
-	if (statfs("/tmp", &sf) || sf.f_type != TMPFS_MAGIC_FS)
+	if (!tmp_is_tmpfs(&sf))
 		return skip("/tmp is not a tmpfs");
 	if ((unsigned long long)sf.f_bavail * sf.f_bsize < arg + (64UL << 20))
 		return skip("/tmp has too little room");
@@ -373,37 +377,17 @@ static int bench_null_syscall(unsigned long arg, double out[2])
 	return 0;
 }
 
-/*
- * A directory on a tmpfs: /tmp when it is one (the guest's /init mounts
- * it), else a tmpfs mounted here for the run. NULL when neither works.
- */
-static const char *tmpfs_dir(void)
-{
-	static const char own[] = "/lpae_bench_tmpfs";
-	struct statfs sf;
-
-	if (!statfs("/tmp", &sf) && sf.f_type == TMPFS_MAGIC_FS)
-		return "/tmp";
-	if (!statfs(own, &sf) && sf.f_type == TMPFS_MAGIC_FS)
-		return own;
-	mkdir(own, 0700);
-	if (mount("tmpfs", own, "tmpfs", 0, "size=16m"))
-		return NULL;
-	return own;
-}
-
-/* A file of @len bytes of 0x5a on a tmpfs, unlinked; its fd or -1. */
+/* A file of @len bytes of 0x5a on /tmp, unlinked; its fd or -1. */
 static int tmpfs_file(size_t len)
 {
+	static const char path[] = "/tmp/lpae_bench_read.dat";
 	static char buf[LPAE_PAGE_SIZE];
-	const char *dir = tmpfs_dir();
-	char path[64];
+	struct statfs sf;
 	size_t off;
 	int fd;
 
-	if (!dir)
+	if (!tmp_is_tmpfs(&sf))
 		return -1;
-	snprintf(path, sizeof(path), "%s/lpae_bench_read.dat", dir);
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0)
 		return -1;
